@@ -1,0 +1,219 @@
+"""Data sets: real MNIST digits (a bundled subset) and small 2-D problems.
+
+``load_mnist`` keeps the book's signature and return shape. The digits are 5,000
+real MNIST images (500 of each digit) that ship inside this package, split the
+same way every time into 4,000 for training and 1,000 for testing.
+"""
+
+import functools
+from importlib import resources
+
+import numpy as np
+
+__all__ = ["load_mnist", "toy_dataset", "TOY_DATASETS", "dummy_dataset", "to_one_hot"]
+
+TRAIN_PER_DIGIT = 400
+TEST_PER_DIGIT = 100
+SPLIT_SEED = 0
+
+
+def to_one_hot(labels, num_classes=None):
+    """One-hot rows (float64) from integer class labels.
+
+    Examples
+    --------
+    >>> to_one_hot([0, 2], 3)
+    array([[1., 0., 0.],
+           [0., 0., 1.]])
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(
+            f"labels must be a 1-D array of integers, got shape {labels.shape} dtype {labels.dtype}"
+        )
+    if num_classes is None:
+        num_classes = int(labels.max()) + 1 if labels.size else 0
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"labels must lie in 0..{num_classes - 1}, got {labels.min()}..{labels.max()}"
+        )
+    return np.eye(num_classes)[labels]
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_split():
+    """The bundled digits, split stratified into train and test (read once)."""
+    with resources.files(__package__).joinpath("data/mnist_5k.npz").open("rb") as f:
+        with np.load(f, allow_pickle=False) as data:
+            images, labels = data["images"], data["labels"]
+    rng = np.random.default_rng(SPLIT_SEED)
+    train, test = [], []
+    for digit in range(10):
+        index = rng.permutation(np.flatnonzero(labels == digit))
+        train.append(index[:TRAIN_PER_DIGIT])
+        test.append(index[TRAIN_PER_DIGIT : TRAIN_PER_DIGIT + TEST_PER_DIGIT])
+    train = rng.permutation(np.concatenate(train))
+    test = rng.permutation(np.concatenate(test))
+    arrays = (images[train], labels[train], images[test], labels[test])
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
+def _prepare(images, labels, normalize, flatten, one_hot_label):
+    x = images.astype(np.float32) / 255.0 if normalize else images.copy()
+    if not flatten:
+        x = x.reshape(-1, 1, 28, 28)
+    t = to_one_hot(labels.astype(np.int64), 10) if one_hot_label else labels.copy()
+    return x, t
+
+
+def load_mnist(normalize=True, flatten=True, one_hot_label=False):
+    """Real MNIST digits, in the book's form.
+
+    Parameters
+    ----------
+    normalize : bool, default True
+        Pixels as float32 in [0, 1]; otherwise uint8 in 0..255.
+    flatten : bool, default True
+        Each image as 784 numbers; otherwise shape (1, 28, 28).
+    one_hot_label : bool, default False
+        Labels as one-hot float rows (N, 10); otherwise uint8 digits 0..9.
+
+    Returns
+    -------
+    ((x_train, t_train), (x_test, t_test))
+        4,000 training and 1,000 test images, 400 and 100 of each digit.
+
+    Examples
+    --------
+    >>> (x_train, t_train), (x_test, t_test) = load_mnist()
+    >>> x_train.shape, t_train.shape, x_test.shape, x_train.dtype
+    ((4000, 784), (4000,), (1000, 784), dtype('float32'))
+    """
+    for name, value in (
+        ("normalize", normalize),
+        ("flatten", flatten),
+        ("one_hot_label", one_hot_label),
+    ):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False, got {value!r}")
+    x_train, t_train, x_test, t_test = _bundled_split()
+    return (
+        _prepare(x_train, t_train, normalize, flatten, one_hot_label),
+        _prepare(x_test, t_test, normalize, flatten, one_hot_label),
+    )
+
+
+def _xor(rng, n, noise):
+    x = rng.uniform(-1, 1, (n, 2))
+    t = (x[:, 0] * x[:, 1] < 0).astype(np.int64)
+    return x + noise * rng.standard_normal((n, 2)), t
+
+
+def _gauss(rng, n, noise):
+    t = np.arange(n) % 2
+    centres = np.where(t[:, None] == 0, -1.0, 1.0) * np.array([1.0, 1.0])
+    return centres + (0.35 + noise) * rng.standard_normal((n, 2)), t
+
+
+def _circles(rng, n, noise):
+    t = np.arange(n) % 2
+    radius = np.where(t == 0, rng.uniform(0, 0.5, n), rng.uniform(0.7, 1.0, n))
+    angle = rng.uniform(0, 2 * np.pi, n)
+    x = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+    return x + noise * rng.standard_normal((n, 2)), t
+
+
+def _moons(rng, n, noise):
+    t = np.arange(n) % 2
+    angle = rng.uniform(0, np.pi, n)
+    upper = np.column_stack([np.cos(angle), np.sin(angle)])
+    lower = np.column_stack([1 - np.cos(angle), 0.5 - np.sin(angle)])
+    x = np.where(t[:, None] == 0, upper, lower) - [0.5, 0.25]
+    return x + noise * rng.standard_normal((n, 2)), t
+
+
+def _spiral(rng, n, noise):
+    t = np.arange(n) % 2
+    r = rng.uniform(0.05, 1.0, n)
+    angle = 3.5 * np.pi * r + np.pi * t
+    x = r[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+    return x + noise * rng.standard_normal((n, 2)), t
+
+
+TOY_DATASETS = {
+    "xor": _xor,
+    "spiral": _spiral,
+    "moons": _moons,
+    "circles": _circles,
+    "gauss": _gauss,
+}
+"""Generators of the 2-D two-class problems, by name."""
+
+
+def toy_dataset(name, n_samples=200, noise=0.1, seed=0):
+    """A small 2-D, two-class problem, like those of TensorFlow Playground.
+
+    Parameters
+    ----------
+    name : {"xor", "spiral", "moons", "circles", "gauss"}
+    n_samples : int, default 200
+        Points in all; the two classes get half each.
+    noise : float, default 0.1
+        Standard deviation of the Gaussian jitter added to every point.
+    seed : int, default 0
+        The same seed gives the same points.
+
+    Returns
+    -------
+    x : numpy.ndarray
+        float64, shape (n_samples, 2), roughly within [-1.5, 1.5].
+    t : numpy.ndarray
+        int64 labels 0 or 1, shape (n_samples,).
+
+    Examples
+    --------
+    >>> x, t = toy_dataset("moons", n_samples=10)
+    >>> x.shape, t.shape, sorted(set(t.tolist()))
+    ((10, 2), (10,), [0, 1])
+    """
+    if name not in TOY_DATASETS:
+        raise ValueError(f"unknown data set {name!r}; choose one of {sorted(TOY_DATASETS)}")
+    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)):
+        raise TypeError(f"n_samples must be a whole number, got {n_samples!r}")
+    if n_samples < 2:
+        raise ValueError(f"n_samples must be at least 2 (one per class), got {n_samples}")
+    if not (np.isscalar(noise) and np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    rng = np.random.default_rng(seed)
+    x, t = TOY_DATASETS[name](rng, int(n_samples), float(noise))
+    order = rng.permutation(len(t))
+    return x[order], t[order]
+
+
+def dummy_dataset(n_samples=100, seed=0):
+    """The random data of a well-known retelling of chapter 4, which cannot be learned.
+
+    ``x`` is uniform in [0, 1)²; each row of ``t`` is two independent coin flips, so
+    it reads [0, 0], [0, 1], [1, 0] or [1, 1]: not one-hot, and unrelated to ``x``.
+
+    Returns
+    -------
+    x : numpy.ndarray
+        float64, shape (n_samples, 2).
+    t : numpy.ndarray
+        int64, shape (n_samples, 2), values 0 or 1.
+
+    Examples
+    --------
+    >>> x, t = dummy_dataset()
+    >>> x.shape, t.shape
+    ((100, 2), (100, 2))
+    """
+    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)):
+        raise TypeError(f"n_samples must be a whole number, got {n_samples!r}")
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be at least 1, got {n_samples}")
+    rng = np.random.default_rng(seed)
+    return rng.random((n_samples, 2)), rng.integers(0, 2, (n_samples, 2))

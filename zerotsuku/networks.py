@@ -1,0 +1,184 @@
+"""The networks of chapter 4: a one-layer ``SimpleNet`` and the ``TwoLayerNet``."""
+
+import numpy as np
+
+from .functions import cross_entropy_error, sigmoid, sigmoid_grad, softmax, to_labels
+from .gradient import numerical_gradient
+
+__all__ = ["SimpleNet", "TwoLayerNet"]
+
+
+def _check_size(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+    return int(value)
+
+
+def _check_inputs(x, input_size):
+    """Return ``x`` as a float array with ``input_size`` features per sample."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"x must be numeric, got dtype {x.dtype}")
+    if x.ndim not in (1, 2) or x.shape[-1] != input_size:
+        raise ValueError(
+            f"x must have shape (batch, {input_size}) or ({input_size},) for a network with "
+            f"input_size={input_size}, got shape {x.shape}"
+        )
+    if x.dtype.kind == "f" and not np.isfinite(x).all():
+        raise ValueError(f"x contains NaN or infinity (shape {x.shape})")
+    return x
+
+
+def _check_batch(x, t, output_size):
+    """Labels for ``t`` after checking that it matches the batch ``x``."""
+    batch = x.shape[:-1]
+    return to_labels(t, (*batch, output_size))
+
+
+class SimpleNet:
+    """One weight matrix W (2 x 3), softmax and cross-entropy: the smallest net.
+
+    It has no bias and no hidden layer; it exists to show a gradient dL/dW.
+
+    Parameters
+    ----------
+    W : array_like, optional
+        Start weights of shape (2, 3); by default drawn from a standard normal.
+    seed : int, optional
+        Seed for drawing W.
+
+    Examples
+    --------
+    >>> net = SimpleNet(seed=0)
+    >>> net.W.shape
+    (2, 3)
+    """
+
+    def __init__(self, W=None, *, seed=None):
+        if W is None:
+            W = np.random.default_rng(seed).standard_normal((2, 3))
+        W = np.array(W, dtype=np.float64)
+        if W.shape != (2, 3):
+            raise ValueError(f"W must have shape (2, 3), got {W.shape}")
+        self.W = W
+
+    def predict(self, x):
+        """Scores x @ W (before softmax)."""
+        return _check_inputs(x, 2) @ self.W
+
+    def loss(self, x, t):
+        """Cross-entropy of softmax(predict(x)) against ``t`` (one-hot or labels)."""
+        return cross_entropy_error(softmax(self.predict(x)), t)
+
+    def numerical_gradient(self, x, t):
+        """dL/dW by central differences, with the shape of W."""
+        return numerical_gradient(lambda W: self.loss(x, t), self.W)
+
+
+class TwoLayerNet:
+    """Affine -> sigmoid -> affine -> softmax, trained on the cross-entropy.
+
+    Parameters
+    ----------
+    input_size, hidden_size, output_size : int
+        Units in each layer (for MNIST: 784, e.g. 50, 10).
+    weight_init_std : float, default 0.01
+        Standard deviation of the normal draw for W1 and W2; biases start at 0.
+    seed : int, optional
+        Seed of the weight draw: the same seed gives the same network.
+
+    Attributes
+    ----------
+    params : dict of numpy.ndarray
+        ``W1`` (input, hidden), ``b1`` (hidden,), ``W2`` (hidden, output),
+        ``b2`` (output,), all float64.
+
+    Examples
+    --------
+    >>> net = TwoLayerNet(784, 50, 10, seed=0)
+    >>> {k: v.shape for k, v in net.params.items()}
+    {'W1': (784, 50), 'b1': (50,), 'W2': (50, 10), 'b2': (10,)}
+    """
+
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, *, seed=None):
+        self.input_size = _check_size("input_size", input_size)
+        self.hidden_size = _check_size("hidden_size", hidden_size)
+        self.output_size = _check_size("output_size", output_size)
+        if not (np.isscalar(weight_init_std) and np.isfinite(weight_init_std)):
+            raise ValueError(f"weight_init_std must be a finite number, got {weight_init_std!r}")
+        if weight_init_std < 0:
+            raise ValueError(f"weight_init_std must be >= 0, got {weight_init_std!r}")
+        rng = np.random.default_rng(seed)
+        self.params = {
+            "W1": weight_init_std * rng.standard_normal((self.input_size, self.hidden_size)),
+            "b1": np.zeros(self.hidden_size),
+            "W2": weight_init_std * rng.standard_normal((self.hidden_size, self.output_size)),
+            "b2": np.zeros(self.output_size),
+        }
+
+    def _forward(self, x):
+        """Hidden pre-activation, hidden output and class probabilities."""
+        p = self.params
+        a1 = x @ p["W1"] + p["b1"]
+        z1 = sigmoid(a1)
+        y = softmax(z1 @ p["W2"] + p["b2"])
+        return a1, z1, y
+
+    def predict(self, x):
+        """Class probabilities for ``x`` of shape (batch, input_size) or (input_size,)."""
+        return self._forward(_check_inputs(x, self.input_size))[2]
+
+    def loss(self, x, t):
+        """Mean cross-entropy (損失関数) on the batch ``x`` with targets ``t``."""
+        return cross_entropy_error(self.predict(x), t)
+
+    def accuracy(self, x, t):
+        """Fraction of samples whose most probable class is the target class."""
+        x = _check_inputs(x, self.input_size)
+        labels = _check_batch(x, t, self.output_size)
+        guess = self._forward(x)[2].reshape(-1, self.output_size).argmax(axis=1)
+        return float(np.mean(guess == labels))
+
+    def numerical_gradient(self, x, t):
+        """Gradient of the loss for every parameter, by central differences.
+
+        Slow on purpose: two forward passes per parameter element.
+
+        Returns
+        -------
+        dict of numpy.ndarray
+            Same keys and shapes as ``params``.
+        """
+        x = _check_inputs(x, self.input_size)
+        _check_batch(x, t, self.output_size)
+
+        def loss_of_params(_):
+            return self.loss(x, t)
+
+        return {key: numerical_gradient(loss_of_params, p) for key, p in self.params.items()}
+
+    def gradient(self, x, t):
+        """Gradient of the loss by backpropagation (chapter 5), for the same sigmoid net.
+
+        Much faster than :meth:`numerical_gradient` and equal to it up to rounding.
+
+        Returns
+        -------
+        dict of numpy.ndarray
+            Same keys and shapes as ``params``.
+        """
+        x = _check_inputs(x, self.input_size)
+        labels = _check_batch(x, t, self.output_size)
+        x2 = x.reshape(-1, self.input_size)
+        a1, z1, y = self._forward(x2)
+        batch = x2.shape[0]
+        dy = y.copy()
+        dy[np.arange(batch), labels] -= 1.0
+        dy /= batch
+        da1 = sigmoid_grad(a1) * (dy @ self.params["W2"].T)
+        return {
+            "W1": x2.T @ da1,
+            "b1": da1.sum(axis=0),
+            "W2": z1.T @ dy,
+            "b2": dy.sum(axis=0),
+        }
