@@ -1,0 +1,131 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from zerotsuku.gradient import gradient_descent, numerical_diff, numerical_gradient
+
+
+def book_f(x):
+    return 0.01 * x**2 + 0.1 * x
+
+
+def test_numerical_diff_book_values():
+    assert numerical_diff(book_f, 5.0) == pytest.approx(0.2, abs=1e-9)
+    assert numerical_diff(book_f, 10.0) == pytest.approx(0.3, abs=1e-9)
+
+
+def test_numerical_diff_is_central():
+    # For a cubic the central difference error is exactly h**2 * f'''/6 = h**2.
+    h = 1e-2
+    assert numerical_diff(lambda x: x**3, 1.0, h=h) == pytest.approx(3 + h**2, rel=1e-9)
+
+
+def test_numerical_diff_bad_input():
+    with pytest.raises(ValueError, match="positive"):
+        numerical_diff(book_f, 1.0, h=0)
+    with pytest.raises(ValueError, match="one number"):
+        numerical_diff(book_f, np.array([1.0, 2.0]))
+
+
+def test_numerical_gradient_book_values():
+    def f(x):
+        return x[0] ** 2 + x[1] ** 2
+
+    for point, expected in [((3.0, 4.0), (6, 8)), ((0.0, 2.0), (0, 4)), ((3.0, 0.0), (6, 0))]:
+        np.testing.assert_allclose(numerical_gradient(f, np.array(point)), expected, atol=1e-6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 2**31 - 1))
+def test_numerical_gradient_matches_random_quadratics(n, seed):
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((n, n))
+    b = rng.standard_normal(n)
+    x = rng.standard_normal(n)
+
+    def f(v):
+        return v @ a @ v + b @ v
+
+    np.testing.assert_allclose(numerical_gradient(f, x), (a + a.T) @ x + b, atol=1e-6)
+
+
+def test_numerical_gradient_any_shape_and_in_place_trick():
+    w = np.arange(6, dtype=float).reshape(2, 3)
+    holder = {"w": w}
+    # f ignores its argument, exactly like ``lambda W: net.loss(x, t)``.
+    grad = numerical_gradient(lambda _: np.sum(holder["w"] ** 2), w)
+    np.testing.assert_allclose(grad, 2 * w, atol=1e-6)
+    # With a copy the function never sees the perturbation: all zeros.
+    assert not numerical_gradient(lambda _: np.sum(holder["w"] ** 2), w.copy()).any()
+
+
+@given(
+    arrays(
+        np.float64, st.tuples(st.integers(1, 3), st.integers(1, 3)), elements=st.floats(-1e6, 1e6)
+    )
+)
+def test_numerical_gradient_restores_bit_for_bit(x):
+    before = x.copy()
+    numerical_gradient(lambda v: float(np.sum(np.sin(v))), x)
+    assert x.tobytes() == before.tobytes()
+
+
+def test_numerical_gradient_restores_when_f_raises():
+    x = np.array([0.1, 0.2, 0.3])
+    before = x.copy()
+    calls = []
+
+    def f(v):
+        calls.append(1)
+        if len(calls) == 4:
+            raise RuntimeError("boom")
+        return float(v.sum())
+
+    with pytest.raises(RuntimeError, match="boom"):
+        numerical_gradient(f, x)
+    assert x.tobytes() == before.tobytes()
+
+
+def test_numerical_gradient_refuses_integers_and_other_bad_input():
+    with pytest.raises(TypeError, match="floating-point"):
+        numerical_gradient(lambda v: float(v.sum()), np.array([1, 2]))
+    with pytest.raises(TypeError, match="numpy array"):
+        numerical_gradient(lambda v: float(sum(v)), [1.0, 2.0])
+    with pytest.raises(ValueError, match="NaN"):
+        numerical_gradient(lambda v: float(v.sum()), np.array([np.nan]))
+    with pytest.raises(ValueError, match="one number"):
+        numerical_gradient(lambda v: v, np.array([1.0, 2.0]))
+    frozen = np.array([1.0])
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="writeable"):
+        numerical_gradient(lambda v: float(v.sum()), frozen)
+
+
+def test_gradient_descent_book_example():
+    start = np.array([-3.0, 4.0])
+    x, history = gradient_descent(lambda v: v[0] ** 2 + v[1] ** 2, start, lr=0.1, step_num=100)
+    assert np.abs(x).max() < 1e-8
+    assert history.shape == (101, 2)
+    np.testing.assert_array_equal(history[0], [-3.0, 4.0])
+    np.testing.assert_array_equal(history[-1], x)
+    np.testing.assert_array_equal(start, [-3.0, 4.0])  # the start point is not touched
+
+
+def test_gradient_descent_learning_rates():
+    def f(v):
+        return v[0] ** 2 + v[1] ** 2
+
+    slow, _ = gradient_descent(f, [-3.0, 4.0], lr=1e-10, step_num=100)
+    np.testing.assert_allclose(slow, [-3.0, 4.0], atol=1e-6)
+    big, history = gradient_descent(f, [-3.0, 4.0], lr=10.0, step_num=100)
+    assert not np.isfinite(big).all() or np.abs(big).max() > 1e10
+    assert len(history) <= 101
+
+
+def test_gradient_descent_bad_arguments():
+    with pytest.raises(ValueError, match="lr"):
+        gradient_descent(lambda v: float(v @ v), [1.0], lr=-1)
+    with pytest.raises(ValueError, match="step_num"):
+        gradient_descent(lambda v: float(v @ v), [1.0], step_num=2.5)

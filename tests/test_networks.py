@@ -1,0 +1,129 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zerotsuku.functions import cross_entropy_error, sigmoid, softmax
+from zerotsuku.networks import SimpleNet, TwoLayerNet
+
+# The book's printed simpleNet example (§4.4.2).
+BOOK_W = [[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]]
+
+
+def rel_error(a, b):
+    return np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))
+
+
+def test_simple_net_book_example():
+    net = SimpleNet(BOOK_W)
+    x = np.array([0.6, 0.9])
+    np.testing.assert_allclose(net.predict(x), [1.05414809, 0.63071653, 1.1328074], atol=1e-8)
+    assert net.loss(x, np.array([0, 0, 1])) == pytest.approx(0.92806853, abs=1e-6)
+    grad = net.numerical_gradient(x, np.array([0, 0, 1]))
+    np.testing.assert_allclose(
+        grad,
+        [[0.21924763, 0.14356247, -0.36281009], [0.32887144, 0.2153437, -0.54421514]],
+        atol=1e-6,
+    )
+
+
+def test_simple_net_shapes_and_seed():
+    np.testing.assert_array_equal(SimpleNet(seed=1).W, SimpleNet(seed=1).W)
+    with pytest.raises(ValueError, match=r"\(2, 3\)"):
+        SimpleNet(np.zeros((3, 2)))
+
+
+def test_two_layer_net_params():
+    net = TwoLayerNet(4, 3, 2, weight_init_std=0.5, seed=0)
+    assert {k: v.shape for k, v in net.params.items()} == {
+        "W1": (4, 3),
+        "b1": (3,),
+        "W2": (3, 2),
+        "b2": (2,),
+    }
+    assert all(v.dtype == np.float64 for v in net.params.values())
+    assert not net.params["b1"].any() and not net.params["b2"].any()
+    assert 0.2 < net.params["W1"].std() < 1.0
+    again = TwoLayerNet(4, 3, 2, weight_init_std=0.5, seed=0)
+    for key in net.params:
+        np.testing.assert_array_equal(net.params[key], again.params[key])
+
+
+def test_predict_is_affine_sigmoid_affine_softmax():
+    net = TwoLayerNet(3, 4, 2, weight_init_std=1.0, seed=3)
+    x = np.random.default_rng(0).random((5, 3))
+    p = net.params
+    expected = softmax(sigmoid(x @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"])
+    np.testing.assert_allclose(net.predict(x), expected)
+    np.testing.assert_allclose(net.predict(x[0]), expected[0])
+    assert net.loss(x, [0, 1, 0, 1, 1]) == pytest.approx(
+        cross_entropy_error(expected, [0, 1, 0, 1, 1])
+    )
+
+
+def test_accuracy_with_labels_and_one_hot():
+    net = TwoLayerNet(2, 3, 2, seed=0)
+    x = np.random.default_rng(1).random((6, 2))
+    guess = net.predict(x).argmax(axis=1)
+    assert net.accuracy(x, guess) == 1.0
+    assert net.accuracy(x, np.eye(2)[1 - guess]) == 0.0
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.integers(1, 5),
+    st.integers(1, 5),
+    st.integers(2, 4),
+    st.integers(1, 4),
+    st.integers(0, 2**31 - 1),
+)
+def test_backprop_matches_numerical_gradient(n_in, n_hidden, n_out, batch, seed):
+    net = TwoLayerNet(n_in, n_hidden, n_out, weight_init_std=0.5, seed=seed)
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, n_in))
+    t = rng.integers(0, n_out, batch)
+    numeric = net.numerical_gradient(x, t)
+    backprop = net.gradient(x, t)
+    for key in net.params:
+        assert numeric[key].shape == net.params[key].shape
+        assert rel_error(numeric[key], backprop[key]) <= 1e-6, key
+
+
+def test_numerical_gradient_leaves_params_untouched():
+    net = TwoLayerNet(3, 2, 2, seed=0)
+    before = {k: v.tobytes() for k, v in net.params.items()}
+    net.numerical_gradient(np.ones((2, 3)), [0, 1])
+    assert {k: v.tobytes() for k, v in net.params.items()} == before
+
+
+@pytest.mark.parametrize(
+    "x, t, error, message",
+    [
+        (np.ones((2, 3)), [0, 1], ValueError, r"input_size=2.*\(2, 3\)"),
+        (np.array([[np.nan, 1.0]]), [0], ValueError, "NaN"),
+        (np.ones((2, 2)), [0, 2], ValueError, r"0\.\.1"),
+        (np.ones((2, 2)), [0], ValueError, r"shape \(2,\)"),
+        (np.ones((2, 2)), [[1, 1], [0, 1]], ValueError, "one-hot"),
+        (np.array([["a", "b"]]), [0], TypeError, "numeric"),
+    ],
+)
+def test_bad_inputs_name_the_problem(x, t, error, message):
+    net = TwoLayerNet(2, 3, 2, seed=0)
+    for method in (net.loss, net.accuracy, net.gradient, net.numerical_gradient):
+        with pytest.raises(error, match=message):
+            method(x, t)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((0, 3, 2), "input_size"),
+        ((2, -1, 2), "hidden_size"),
+        ((2, 3, 2.5), "output_size"),
+        ((2, 3, 2, -0.1), "weight_init_std"),
+        ((2, 3, 2, float("nan")), "weight_init_std"),
+    ],
+)
+def test_bad_sizes(args, message):
+    with pytest.raises(ValueError, match=message):
+        TwoLayerNet(*args)

@@ -1,0 +1,180 @@
+import inspect
+
+import numpy as np
+import pytest
+
+from zerotsuku.datasets import load_mnist, toy_dataset
+from zerotsuku.networks import TwoLayerNet
+from zerotsuku.training import TrainingHistory, train
+
+
+def small_problem(seed=0):
+    x, t = toy_dataset("gauss", n_samples=60, seed=seed)
+    return TwoLayerNet(2, 5, 2, weight_init_std=0.5, seed=seed), x, t
+
+
+def test_history_shape_and_settings():
+    net, x, t = small_problem()
+    history = train(net, x, t, x_test=x[:10], t_test=t[:10], iters_num=25, batch_size=10, seed=1)
+    assert isinstance(history, TrainingHistory)
+    assert history.train_loss.shape == (25,)
+    assert history.iter_per_epoch == 6
+    # before training, after each of the 4 full epochs, and after the last iteration
+    assert history.acc_iters.tolist() == [0, 6, 12, 18, 24, 25]
+    assert len(history.train_acc) == len(history.test_acc) == 6
+    np.testing.assert_allclose(history.epochs, np.array([0, 6, 12, 18, 24, 25]) / 6)
+    assert history.settings["learning_rate"] == 0.1 and history.settings["batch_size"] == 10
+    assert history.settings["hidden_size"] == 5
+    assert history.seconds > 0 and not history.diverged
+    assert history.final_loss == history.train_loss[-1]
+
+
+def test_same_seed_same_everything():
+    runs = []
+    for _ in range(2):
+        net, x, t = small_problem()
+        history = train(net, x, t, iters_num=40, batch_size=7, seed=5)
+        runs.append((net.params, history))
+    (p1, h1), (p2, h2) = runs
+    np.testing.assert_array_equal(h1.train_loss, h2.train_loss)
+    np.testing.assert_array_equal(h1.train_acc, h2.train_acc)
+    for key in p1:
+        np.testing.assert_array_equal(p1[key], p2[key])
+    net, x, t = small_problem()
+    other = train(net, x, t, iters_num=40, batch_size=7, seed=6)
+    assert not np.array_equal(other.train_loss, h1.train_loss)
+
+
+def test_each_iteration_is_one_sgd_step_on_the_reported_batch():
+    net, x, t = small_problem()
+    seen = []
+
+    class Spy(TwoLayerNet):
+        def gradient(self, xb, tb):
+            seen.append(xb.copy())
+            return super().gradient(xb, tb)
+
+    spy = Spy(2, 5, 2, weight_init_std=0.5, seed=0)
+    train(spy, x, t, iters_num=6, batch_size=10, seed=2)  # exactly one epoch
+    rows = np.concatenate(seen)
+    assert sorted(map(tuple, rows.tolist())) == sorted(map(tuple, x.tolist()))
+    # one update equals params - lr * gradient
+    before = {k: v.copy() for k, v in net.params.items()}
+    grads = net.gradient(x[:3], t[:3])
+    train(net, x[:3], t[:3], iters_num=1, batch_size=3, learning_rate=0.5, seed=0)
+    for key in before:
+        np.testing.assert_allclose(net.params[key], before[key] - 0.5 * grads[key])
+
+
+def test_replacement_sampling_repeats_samples():
+    seen = []
+
+    class Spy(TwoLayerNet):
+        def gradient(self, xb, tb):
+            seen.extend(map(tuple, xb.tolist()))
+            return super().gradient(xb, tb)
+
+    _, x, t = small_problem()
+    train(Spy(2, 5, 2, seed=0), x, t, iters_num=6, batch_size=10, seed=0, sampling="replacement")
+    assert len(set(seen)) < len(seen)  # 60 draws of 60 points: repeats are certain enough
+
+
+def test_numerical_and_backprop_training_agree():
+    histories = []
+    for gradient in ("backprop", "numerical"):
+        net, x, t = small_problem()
+        histories.append(train(net, x, t, iters_num=20, batch_size=10, seed=0, gradient=gradient))
+    np.testing.assert_allclose(histories[0].train_loss, histories[1].train_loss, rtol=1e-6)
+
+
+def test_loss_falls_on_learnable_data():
+    x, t = toy_dataset("moons", n_samples=200, seed=0)
+    net = TwoLayerNet(2, 20, 2, weight_init_std=1.0, seed=0)
+    history = train(net, x, t, iters_num=2000, batch_size=20, learning_rate=1.0, seed=0)
+    assert history.train_loss[-50:].mean() < 0.5 * history.train_loss[:50].mean()
+    assert history.train_acc[-1] > 0.85
+
+
+def test_divergence_stops_cleanly():
+    class Exploding(TwoLayerNet):
+        """A net whose third gradient overflows, as a far too large step would."""
+
+        calls = 0
+
+        def gradient(self, xb, tb):
+            Exploding.calls += 1
+            grads = super().gradient(xb, tb)
+            if Exploding.calls == 3:
+                grads["W2"] = grads["W2"] + np.inf
+            return grads
+
+    _, x, t = small_problem()
+    calls = []
+    net = Exploding(2, 5, 2, seed=0)
+    history = train(
+        net, x, t, iters_num=100, batch_size=10, seed=0, callback=lambda i, _: calls.append(i)
+    )
+    assert history.diverged
+    assert len(history.train_loss) == 3 and calls == [1, 2, 3]
+    assert not np.isfinite(history.train_loss[-1]) and np.isfinite(history.train_loss[:-1]).all()
+    assert history.acc_iters.tolist() == [0]  # no accuracy is measured on a broken net
+
+
+def test_callback_sees_every_iteration():
+    net, x, t = small_problem()
+    calls = []
+    history = train(
+        net, x, t, iters_num=9, batch_size=10, callback=lambda i, loss: calls.append((i, loss))
+    )
+    assert [i for i, _ in calls] == list(range(1, 10))
+    assert [loss for _, loss in calls] == history.train_loss.tolist()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(gradient="adam"), "unknown gradient 'adam'"),
+        (dict(sampling="random"), "unknown sampling"),
+        (dict(iters_num=-1), "iters_num"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(batch_size=61), "larger than the training set"),
+        (dict(learning_rate=0), "learning_rate"),
+        (dict(learning_rate=float("nan")), "learning_rate"),
+        (dict(x_test=np.zeros((2, 2))), "both x_test and t_test"),
+    ],
+)
+def test_bad_arguments(kwargs, message):
+    net, x, t = small_problem()
+    with pytest.raises(ValueError, match=message):
+        train(net, x, t, **kwargs)
+
+
+def test_bad_data():
+    net, x, t = small_problem()
+    with pytest.raises(ValueError, match="match row for row"):
+        train(net, x, t[:-1])
+    with pytest.raises(ValueError, match="NaN"):
+        train(net, np.where(x > 1, np.nan, x), t)
+    with pytest.raises(ValueError, match=r"0\.\.1"):
+        train(net, x, t + 1)
+    with pytest.raises(ValueError, match="2-D"):
+        train(net, x.ravel(), t)
+
+
+def test_book_settings_reach_092_on_bundled_mnist():
+    kwargs = {"source": "bundled"} if "source" in inspect.signature(load_mnist).parameters else {}
+    (x_train, t_train), (x_test, t_test) = load_mnist(**kwargs)
+    net = TwoLayerNet(784, 50, 10, seed=0)
+    history = train(
+        net,
+        x_train,
+        t_train,
+        x_test=x_test,
+        t_test=t_test,
+        iters_num=5000,
+        batch_size=100,
+        learning_rate=0.1,
+        seed=0,
+    )
+    assert history.test_acc[-1] >= 0.92
+    assert history.train_acc[-1] >= history.test_acc[-1] - 0.02
