@@ -22,19 +22,40 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TIMEOUT = 600  # seconds per cell
 
 
+def may_raise(cell):
+    """True for a cell marked, for nbval, as raising on purpose."""
+    tags = set(cell.metadata.get("tags", []))
+    marked = any(
+        line.strip().lstrip("#").strip() == "NBVAL_RAISES_EXCEPTION"
+        for line in cell.source.splitlines()
+        if line.strip().startswith("#")
+    )
+    return marked or bool(tags & {"raises-exception", "nbval-raises-exception"})
+
+
 def run(path):
-    """Execute one notebook in place and return the seconds it took."""
+    """Execute one notebook in place and return the seconds it took.
+
+    Raises RuntimeError, leaving the file untouched, when a cell not marked as
+    raising on purpose stores an error.
+    """
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
         timeout=TIMEOUT,
         kernel_name="python3",
         record_timing=False,
+        allow_errors=True,  # run past marked cells; unmarked errors are caught below
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    for number, cell in enumerate(nb.cells, start=1):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error" and not may_raise(cell):
+                trace = "\n".join(output.traceback)
+                raise RuntimeError(f"cell {number} raised {output.ename}:\n{trace}")
     nbformat.write(nb, path)
     return seconds
 
@@ -52,7 +73,7 @@ def main(args):
     for path in paths:
         try:
             seconds = run(path)
-        except CellExecutionError as exc:
+        except (CellExecutionError, RuntimeError) as exc:
             print(f"{path.name}: FAILED\n{exc}", file=sys.stderr)
             return 1
         total += seconds

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .functions import cross_entropy_error, sigmoid, sigmoid_grad, softmax, to_labels
+from .functions import EPSILON, cross_entropy_error, sigmoid, sigmoid_grad, softmax, to_labels
 from .gradient import numerical_gradient
 
 __all__ = ["SimpleNet", "TwoLayerNet"]
@@ -172,9 +172,13 @@ class TwoLayerNet:
         x2 = x.reshape(-1, self.input_size)
         a1, z1, y = self._forward(x2)
         batch = x2.shape[0]
+        rows = np.arange(batch)
+        # d/da of -log(y_t + eps) is (y - onehot) * y_t / (y_t + eps): the exact gradient
+        # of the loss we report, 1e-7 guard included (the book drops the last factor).
+        y_t = y[rows, labels]
         dy = y.copy()
-        dy[np.arange(batch), labels] -= 1.0
-        dy /= batch
+        dy[rows, labels] -= 1.0
+        dy *= (y_t / (y_t + EPSILON) / batch)[:, None]
         da1 = sigmoid_grad(a1) * (dy @ self.params["W2"].T)
         return {
             "W1": x2.T @ da1,
