@@ -25,7 +25,7 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest tests/ $(NBVAL)
+	$(BIN)/pytest --doctest-modules zerotsuku/ tests/ $(NBVAL)
 
 # Re-run notebooks in place from a fresh kernel, e.g. make notebooks NB=notebooks/03_loss_functions.ipynb
 notebooks: $(STAMP)
