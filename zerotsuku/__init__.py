@@ -6,11 +6,12 @@ One flat module per idea, with the book's names:
 - ``gradient``: numerical differentiation and gradient descent
 - ``networks``: ``SimpleNet`` and ``TwoLayerNet``
 - ``datasets``: bundled real MNIST digits, small 2-D problems, the dummy data
+- ``mnist``: the full MNIST set: download from mirrors, verify, cache
 - ``training``: mini-batch training with a ``TrainingHistory``
 - ``plotting``: the figures of the notebooks
 """
 
-from .datasets import dummy_dataset, load_mnist, to_one_hot, toy_dataset
+from .datasets import BundledDataWarning, dummy_dataset, load_mnist, to_one_hot, toy_dataset
 from .functions import (
     cross_entropy_error,
     identity_function,
@@ -29,6 +30,7 @@ from .training import TrainingHistory, train
 __version__ = "0.1.0"
 
 __all__ = [
+    "BundledDataWarning",
     "SimpleNet",
     "TrainingHistory",
     "TwoLayerNet",

@@ -1,16 +1,29 @@
-"""Data sets: real MNIST digits (a bundled subset) and small 2-D problems.
+"""Data sets: real MNIST digits (a bundled subset or the full set) and small 2-D problems.
 
-``load_mnist`` keeps the book's signature and return shape. The digits are 5,000
-real MNIST images (500 of each digit) that ship inside this package, split the
-same way every time into 4,000 for training and 1,000 for testing.
+``load_mnist`` keeps the book's signature and return shape. By default its digits
+are 5,000 real MNIST images (500 of each digit) that ship inside this package,
+split the same way every time into 4,000 for training and 1,000 for testing. The
+full set (60,000 + 10,000) is used once downloaded: see ``zerotsuku.mnist``.
+
+``python -m zerotsuku.datasets download [--data-dir DIR]`` downloads it ahead of time.
 """
 
 import functools
+import os
+import sys
+import warnings
 from importlib import resources
 
 import numpy as np
 
-__all__ = ["load_mnist", "toy_dataset", "TOY_DATASETS", "dummy_dataset", "to_one_hot"]
+__all__ = [
+    "BundledDataWarning",
+    "load_mnist",
+    "toy_dataset",
+    "TOY_DATASETS",
+    "dummy_dataset",
+    "to_one_hot",
+]
 
 TRAIN_PER_DIGIT = 400
 TEST_PER_DIGIT = 100
@@ -68,7 +81,24 @@ def _prepare(images, labels, normalize, flatten, one_hot_label):
     return x, t
 
 
-def load_mnist(normalize=True, flatten=True, one_hot_label=False):
+class BundledDataWarning(UserWarning):
+    """``load_mnist(source="auto")`` fell back on the bundled subset (said once a process)."""
+
+
+_SOURCES = ("auto", "bundled", "full")
+_warned_bundled = False
+
+
+def load_mnist(
+    normalize=True,
+    flatten=True,
+    one_hot_label=False,
+    *,
+    source="auto",
+    data_dir=None,
+    mirrors=None,
+    checksums=None,
+):
     """Real MNIST digits, in the book's form.
 
     Parameters
@@ -79,15 +109,37 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False):
         Each image as 784 numbers; otherwise shape (1, 28, 28).
     one_hot_label : bool, default False
         Labels as one-hot float rows (N, 10); otherwise uint8 digits 0..9.
+    source : {"auto", "bundled", "full"}, default "auto"
+        ``"bundled"``: the 5,000 digits shipped with the package. ``"full"``: the
+        real 70,000, downloaded, verified and cached on first use. ``"auto"``: the
+        full set if ``data_dir`` already holds it, else the subset, with a
+        ``BundledDataWarning`` (once a process) saying how to get the full set.
+        Pass ``"bundled"`` wherever the result must be the same on every machine.
+    data_dir : str or os.PathLike, optional
+        Cache of the full set; default ``$ZEROTSUKU_DATA``, else ``~/.cache/zerotsuku``.
+    mirrors : list of str, optional
+        Base URLs of the full set, tried in order (``zerotsuku.mnist.DEFAULT_MIRRORS``).
+    checksums : dict, optional
+        File name -> sha256 of the four files (``zerotsuku.mnist.DEFAULT_CHECKSUMS``).
 
     Returns
     -------
     ((x_train, t_train), (x_test, t_test))
-        4,000 training and 1,000 test images, 400 and 100 of each digit.
+        Bundled: 4,000 training and 1,000 test images, 400 and 100 of each digit.
+        Full: 60,000 and 10,000, in MNIST's own order.
+
+    Raises
+    ------
+    zerotsuku.mnist.MNISTDownloadError
+        ``source="full"`` and no mirror delivered the data; the message lists each
+        URL tried, why it failed, and how to place the files by hand.
+    ValueError
+        Files in ``data_dir`` fail their sha256 or are not valid MNIST IDX data
+        (with ``source="auto"`` too: a broken full set is reported, not skipped).
 
     Examples
     --------
-    >>> (x_train, t_train), (x_test, t_test) = load_mnist()
+    >>> (x_train, t_train), (x_test, t_test) = load_mnist(source="bundled")
     >>> x_train.shape, t_train.shape, x_test.shape, x_train.dtype
     ((4000, 784), (4000,), (1000, 784), dtype('float32'))
     """
@@ -98,16 +150,56 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False):
     ):
         if not isinstance(value, (bool, np.bool_)):
             raise TypeError(f"{name} must be True or False, got {value!r}")
-    x_train, t_train, x_test, t_test = _bundled_split()
+    if source not in _SOURCES:
+        raise ValueError(f"source must be one of {_SOURCES}, got {source!r}")
+    arrays = None
+    if source != "bundled":
+        arrays = _full_arrays(source, data_dir, mirrors, checksums)
+    x_train, t_train, x_test, t_test = arrays or _bundled_split()
     return (
         _prepare(x_train, t_train, normalize, flatten, one_hot_label),
         _prepare(x_test, t_test, normalize, flatten, one_hot_label),
     )
 
 
+def _full_arrays(source, data_dir, mirrors, checksums):
+    """The full set flattened like the bundled one, or None when "auto" finds none."""
+    # Imported here so that ``python -m zerotsuku.mnist`` finds it not yet imported.
+    from . import mnist
+
+    try:
+        arrays = mnist.load(
+            data_dir, mirrors=mirrors, checksums=checksums, allow_download=source == "full"
+        )
+    except FileNotFoundError:
+        _warn_bundled(mnist, data_dir)
+        return None
+    x_train, t_train, x_test, t_test = arrays
+    return x_train.reshape(len(x_train), -1), t_train, x_test.reshape(len(x_test), -1), t_test
+
+
+def _warn_bundled(mnist, data_dir):
+    global _warned_bundled
+    if _warned_bundled:
+        return
+    _warned_bundled = True
+    folder = mnist.default_data_dir() if data_dir is None else os.fspath(data_dir)
+    warnings.warn(
+        f"the full MNIST set is not in {folder}, so load_mnist() serves the bundled "
+        "subset: 4,000 training and 1,000 test digits. For all 70,000, run "
+        "`python -m zerotsuku.mnist download` once (needs internet) or call "
+        'load_mnist(source="full"). Pass source="bundled" to choose the subset '
+        "and silence this.",
+        BundledDataWarning,
+        stacklevel=4,
+    )
+
+
 def _xor(rng, n, noise):
-    x = rng.uniform(-1, 1, (n, 2))
-    t = (x[:, 0] * x[:, 1] < 0).astype(np.int64)
+    t = np.arange(n) % 2
+    sign0 = rng.choice([-1.0, 1.0], n)
+    sign1 = np.where(t == 0, sign0, -sign0)  # class 1: x0 and x1 have opposite signs
+    x = rng.uniform(0.05, 1.0, (n, 2)) * np.column_stack([sign0, sign1])
     return x + noise * rng.standard_normal((n, 2)), t
 
 
@@ -217,3 +309,9 @@ def dummy_dataset(n_samples=100, seed=0):
         raise ValueError(f"n_samples must be at least 1, got {n_samples}")
     rng = np.random.default_rng(seed)
     return rng.random((n_samples, 2)), rng.integers(0, 2, (n_samples, 2))
+
+
+if __name__ == "__main__":
+    from zerotsuku.mnist import main
+
+    sys.exit(main(prog="python -m zerotsuku.datasets"))
