@@ -206,10 +206,22 @@ def check_opens_with_heading(nb):
 
 
 def check_has_hidden_solutions(nb):
-    for _, _, cell in code_cells(nb):
-        if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden") is True:
-            return []
-    return ["no exercise solution: expected a code cell with metadata jupyter.source_hidden"]
+    """Solutions exist and are collapsed, code and output, until the learner opens them."""
+    problems, found = [], 0
+    for number, _, cell in code_cells(nb):
+        hidden = cell.get("metadata", {}).get("jupyter", {})
+        is_solution = text(cell.get("source", "")).lstrip().startswith("# Solution")
+        if not (is_solution or hidden.get("source_hidden")):
+            continue
+        found += 1
+        if not (is_solution and hidden.get("source_hidden") and hidden.get("outputs_hidden")):
+            problems.append(
+                f"cell {number}: an exercise solution starts with '# Solution' and has metadata "
+                "jupyter.source_hidden and jupyter.outputs_hidden set to true"
+            )
+    if not found:
+        problems.append("no exercise solution: expected a code cell starting with '# Solution'")
+    return problems
 
 
 EVERY_NOTEBOOK_CHECKS = [
@@ -319,7 +331,7 @@ GOOD = notebook(
         code("", None),
         code("# NBVAL_IGNORE_OUTPUT\n# timings differ between runs\nprint(t)", 2, [stream("3\n")]),
         code("# NBVAL_RAISES_EXCEPTION\nraise ValueError('x')", 3, [{"output_type": "error"}]),
-        code("answer = 42", 4, jupyter={"source_hidden": True}),
+        code("# Solution\nanswer = 42", 4, jupyter={"source_hidden": True, "outputs_hidden": True}),
         code("# NBVAL_IGNORE_OUTPUT\n# shows a memory address\nax.plot([1]);", 5),
         code("for i in range(2):\n    x = i;  # odd but harmless\nprint('done; ok')", 6),
         code("for i in range(2):\n    ax.plot([i]);", 7),

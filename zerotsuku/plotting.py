@@ -6,8 +6,9 @@ draws into that axes and returns the figure the axes belongs to. Nothing here ca
 ``plt.show()`` or changes the global ``rcParams``: the readable defaults in :data:`STYLE`
 are applied only while a function draws.
 
-In a notebook, end the call with ``;`` or assign it (``fig = plot_loss(h)``): a pyplot
-figure that is also the cell's value is shown twice. To turn a figure into PNG bytes (the
+In a notebook, assign the figure (``fig = plot_loss(h)``) or end the cell with
+``plt.show()``: a pyplot figure that is also the cell's value is shown twice, and a trailing
+``;`` does not help under nbval, which runs cells without IPython's output history. To turn a figure into PNG bytes (the
 lab does this after every retrain) use :func:`figure_to_png`, which also closes it.
 """
 
