@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .fast_gradient import two_layer_numerical_gradient
 from .functions import EPSILON, cross_entropy_error, sigmoid, sigmoid_grad, softmax, to_labels
 from .gradient import numerical_gradient
 
@@ -139,23 +140,40 @@ class TwoLayerNet:
         guess = self._forward(x)[2].reshape(-1, self.output_size).argmax(axis=1)
         return float(np.mean(guess == labels))
 
-    def numerical_gradient(self, x, t):
-        """Gradient of the loss for every parameter, by central differences.
+    def numerical_gradient(self, x, t, method="auto"):
+        """Gradient of the loss for every parameter, by central differences (h = 1e-4).
 
-        Slow on purpose: two forward passes per parameter element.
+        Parameters
+        ----------
+        x, t : array_like
+            A batch and its targets, as for :meth:`loss`.
+        method : {"auto", "fast", "loop"}, default "auto"
+            ``"loop"`` nudges one parameter element at a time with
+            :func:`zerotsuku.gradient.numerical_gradient`: two forward passes per
+            element, slow on purpose (the chapter's own algorithm). ``"fast"``
+            computes the same central differences without a Python loop over
+            elements (:mod:`zerotsuku.fast_gradient`); the two agree up to
+            rounding. ``"auto"`` picks ``"fast"``.
 
         Returns
         -------
         dict of numpy.ndarray
             Same keys and shapes as ``params``.
         """
+        methods = ("auto", "fast", "loop")
+        if not isinstance(method, str):
+            raise TypeError(f"method must be one of {methods}, got {method!r}")
+        if method not in methods:
+            raise ValueError(f"unknown method {method!r}; choose one of {methods}")
         x = _check_inputs(x, self.input_size)
-        _check_batch(x, t, self.output_size)
+        labels = _check_batch(x, t, self.output_size)
+        if method == "loop":
 
-        def loss_of_params(_):
-            return self.loss(x, t)
+            def loss_of_params(_):
+                return self.loss(x, t)
 
-        return {key: numerical_gradient(loss_of_params, p) for key, p in self.params.items()}
+            return {key: numerical_gradient(loss_of_params, p) for key, p in self.params.items()}
+        return two_layer_numerical_gradient(self.params, x.reshape(-1, self.input_size), labels)
 
     def gradient(self, x, t):
         """Gradient of the loss by backpropagation (chapter 5), for the same sigmoid net.

@@ -67,6 +67,13 @@ def _check_number(name, value, low, integer):
 
 
 def _check_data(network, x, t, name):
+    """Check one data set once; return it in the form handed to the network.
+
+    The inputs become one C-contiguous float64 array (numpy multiplies a float32
+    batch by float64 weights through a slower casting path), and, for a network
+    with ``output_size``, the targets become integer labels (one-hot rows are
+    checked and converted once, not at every iteration).
+    """
     x = np.asarray(x)
     if x.ndim != 2:
         raise ValueError(f"x_{name} must be 2-D (samples, features), got shape {x.shape}")
@@ -82,8 +89,32 @@ def _check_data(network, x, t, name):
         )
     output_size = getattr(network, "output_size", None)
     if output_size is not None:
-        to_labels(t, (x.shape[0], output_size))
-    return x, t
+        t = to_labels(t, (x.shape[0], output_size))
+    return np.ascontiguousarray(x, dtype=np.float64), t
+
+
+def _method(network, name, labelled):
+    """The network's unchecked twin of method ``name`` if it offers one, else the method.
+
+    The contract of a twin, named like the method with a leading underscore
+    (``_gradient``, ``_numerical_gradient``, ``_loss``, ``_accuracy``): it takes
+    ``(x, labels)`` that :func:`train` has already checked, ``x`` a C-contiguous
+    float64 array of shape (batch, input_size) and ``labels`` an integer array of
+    shape (batch,); it skips every input check and returns what the public method
+    returns for the same arguments, except that ``_loss`` may return NaN or inf
+    where ``loss`` raises on overflowed parameters. A twin is used only when the
+    targets were turned into labels (the network has an ``output_size``) and it is
+    defined by the same class as the public method, so that a subclass or an
+    instance that overrides ``gradient`` gets its override called.
+    """
+    public = getattr(network, name)
+    if not labelled or name in getattr(network, "__dict__", {}):
+        return public
+    owners = [klass for klass in type(network).__mro__ if name in vars(klass)]
+    twins = [klass for klass in type(network).__mro__ if "_" + name in vars(klass)]
+    if owners and twins and owners[0] is twins[0]:
+        return getattr(network, "_" + name)
+    return public
 
 
 def train(
@@ -111,9 +142,12 @@ def train(
     ----------
     network : TwoLayerNet or alike
         Needs ``params``, ``loss``, ``accuracy`` and ``gradient`` /
-        ``numerical_gradient`` methods taking ``(x, t)``.
+        ``numerical_gradient`` methods taking ``(x, t)``. The data are checked
+        once, here; the network then gets float64 inputs and, if it has an
+        ``output_size``, integer labels (one-hot targets are converted once).
     x_train, t_train : array_like
         Training samples (one per row) and their targets (labels or one-hot).
+        Integer or float32 inputs are copied once to float64.
     x_test, t_test : array_like, optional
         Held-out data whose accuracy is measured once per epoch.
     iters_num : int, default 10000
@@ -167,16 +201,21 @@ def train(
         if hasattr(network, name):
             settings[name] = getattr(network, name)
     rng = np.random.default_rng(seed)
-    grad_of = network.gradient if gradient == "backprop" else network.numerical_gradient
+    labelled = getattr(network, "output_size", None) is not None  # targets are now labels
+    grad_of = _method(
+        network, "gradient" if gradient == "backprop" else "numerical_gradient", labelled
+    )
+    loss_of = _method(network, "loss", labelled)
+    accuracy_of = _method(network, "accuracy", labelled)
     iter_per_epoch = max(train_size // batch_size, 1)
     losses = np.empty(iters_num)
     train_acc, test_acc, acc_iters = [], [], []
 
     def measure(iteration):
         acc_iters.append(iteration)
-        train_acc.append(network.accuracy(x_train, t_train))
+        train_acc.append(accuracy_of(x_train, t_train))
         if x_test is not None:
-            test_acc.append(network.accuracy(x_test, t_test))
+            test_acc.append(accuracy_of(x_test, t_test))
 
     start = time.perf_counter()
     measure(0)
@@ -197,7 +236,7 @@ def train(
             for key, value in network.params.items():
                 value -= learning_rate * grads[key]
             try:
-                loss = network.loss(x_batch, t_batch)
+                loss = loss_of(x_batch, t_batch)
             except ValueError:  # parameters overflowed to inf/NaN
                 loss = float("nan")
             losses[i] = loss

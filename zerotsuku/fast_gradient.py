@@ -1,0 +1,251 @@
+"""The exact central-difference gradient of the two-layer net, computed fast.
+
+:func:`zerotsuku.gradient.numerical_gradient` nudges one parameter at a time and
+runs the whole network twice for each: 2 x 39,760 forward passes for a
+784-50-10 net. This module computes the same central differences,
+
+    (L(p + h) - L(p - h)) / 2h    for every parameter element p, h = 1e-4,
+
+with the same loss (softmax, cross-entropy with the 1e-7 guard, mean over the
+batch) and the same nudged values p + h and p - h, but without a Python loop
+over elements. Two ways, picked by size:
+
+- ``"stacked"``: copy the parameters once per nudge, stack the copies and run
+  one batched forward pass over all of them. Few numpy calls, so it wins on
+  small nets, where the loop's cost is mostly Python overhead; it repeats the
+  loop's arithmetic and usually gives the very same bits.
+- ``"structured"``: use how the net is built. Nudging ``W1[i, j]`` by a step d
+  changes only hidden unit j's input, by d * x[n, i] for each sample n (for
+  ``b1[j]`` read 1 for x[n, i]); nudging ``W2[j, k]`` changes only score k, by
+  d * z1[n, j] (for ``b2[k]`` read 1 for z1[n, j]). So a nudge touches only the
+  samples with x[n, i] != 0, and each costs O(outputs) work instead of a whole
+  forward pass. A nudged loss is the base loss plus the change of the touched
+  samples' loss terms; summing only those changes also leaves less rounding
+  error than the loop's difference of two full losses.
+
+Both evaluate many nudges at once as arrays, in chunks that keep the extra
+memory under ``max_bytes``.
+"""
+
+from itertools import accumulate
+
+import numpy as np
+
+from .functions import EPSILON, sigmoid
+
+__all__ = ["DEFAULT_MAX_BYTES", "STRATEGIES", "two_layer_numerical_gradient"]
+
+DEFAULT_MAX_BYTES = 256 * 2**20
+"""Default bound on the extra memory of one call: 256 MiB."""
+
+STRATEGIES = ("auto", "stacked", "structured")
+
+_KEYS = ("W1", "b1", "W2", "b2")
+_FLOAT = np.dtype(np.float64).itemsize
+_WORKING_BYTES = 16 * 2**20  # chunks of about this size stay in cache and run fastest
+_STACKED_UP_TO = 2**16  # "auto" stacks when the stacked arrays hold at most this many numbers
+
+
+def two_layer_numerical_gradient(
+    params, x, labels, h=1e-4, *, strategy="auto", max_bytes=DEFAULT_MAX_BYTES
+):
+    """Central-difference gradient of the two-layer net's loss for every parameter.
+
+    The numbers are those of the element loop
+    ``numerical_gradient(lambda _: net.loss(x, t), net.params[key])`` up to
+    rounding; ``params`` is not modified.
+
+    Parameters
+    ----------
+    params : dict of numpy.ndarray
+        ``W1`` (input, hidden), ``b1`` (hidden,), ``W2`` (hidden, output),
+        ``b2`` (output,), finite floats, as in ``TwoLayerNet.params``.
+    x : numpy.ndarray
+        Inputs, shape (batch, input), already checked (numeric, finite).
+    labels : numpy.ndarray
+        Integer class of each sample, shape (batch,), already checked.
+    h : float, default 1e-4
+        The step of the central difference.
+    strategy : {"auto", "stacked", "structured"}, default "auto"
+        How to evaluate the nudged losses (see the module docstring); "auto"
+        stacks for small nets and uses the structure otherwise. All give the
+        same numbers up to rounding.
+    max_bytes : int, default 256 MiB
+        Bound on the memory used for nudged values at once; a smaller value
+        means more, smaller chunks and the same result.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        Same keys and shapes as ``params``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> params = {"W1": rng.normal(size=(2, 3)), "b1": np.zeros(3),
+    ...           "W2": rng.normal(size=(3, 2)), "b2": np.zeros(2)}
+    >>> x, labels = rng.random((5, 2)), np.array([0, 1, 1, 0, 1])
+    >>> grads = two_layer_numerical_gradient(params, x, labels)
+    >>> grads["W1"].shape, grads["b2"].shape
+    ((2, 3), (2,))
+    """
+    if not (np.isscalar(h) and np.isfinite(h) and h > 0):
+        raise ValueError(f"the step h must be a positive finite number, got {h!r}")
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}; choose one of {STRATEGIES}")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)):
+        raise TypeError(f"max_bytes must be a whole number of bytes, got {max_bytes!r}")
+    if max_bytes < 1:
+        raise ValueError(f"max_bytes must be >= 1, got {max_bytes}")
+    flat = np.concatenate([params[key].ravel() for key in _KEYS])
+    if not np.isfinite(flat).all():
+        bad = next(key for key in _KEYS if not np.isfinite(params[key]).all())
+        raise ValueError(f"params[{bad!r}] contains NaN or infinity")
+    x = np.asarray(x, dtype=np.float64)
+    labels = np.asarray(labels)
+    budget = min(max_bytes, _WORKING_BYTES) // _FLOAT  # numbers per chunk
+    row = _stacked_row(params, x.shape[0])
+    if strategy == "auto":
+        strategy = "stacked" if 2 * flat.size * row <= _STACKED_UP_TO else "structured"
+    if strategy == "stacked":
+        grad = _stacked(params, flat, x, labels, h, max(1, budget // row))
+    else:
+        grad = _structured(params, x, labels, h, budget)
+    if not np.isfinite(grad).all():
+        raise ValueError("the gradient overflowed: the nudged scores are too large")
+    grads, start = {}, 0
+    for key in _KEYS:  # cut the flat gradient into arrays shaped like the parameters
+        grads[key] = grad[start : start + params[key].size].reshape(params[key].shape)
+        start += params[key].size
+    return grads
+
+
+def _stacked_row(params, batch):
+    """Numbers held per nudged parameter set: its parameters, activations and temporaries."""
+    hidden, classes = params["W2"].shape
+    return sum(params[key].size for key in _KEYS) + 4 * batch * (hidden + classes)
+
+
+def _loss_terms(scores, right):
+    """-log(softmax(s)[label] + 1e-7) for every column s of ``scores`` (overwritten).
+
+    ``scores`` has the class axis first, so that the reductions over it run over
+    whole contiguous slabs; ``right`` holds each column's score for its correct
+    class. As in :func:`zerotsuku.functions.softmax`, each column's maximum is
+    subtracted before ``exp``, so large scores cannot overflow.
+    """
+    shift = scores.max(axis=0)
+    scores -= shift
+    total = np.exp(scores, out=scores).sum(axis=0)
+    return -np.log(np.exp(right - shift) / total + EPSILON)
+
+
+def _stacked(params, flat, x, labels, h, rows):
+    """Every nudged parameter set as one row; one batched forward pass per chunk of rows.
+
+    Row r < n holds the parameters with element r set to p + h, row n + r the
+    same with p - h, as the loop sets them. Returns the flat gradient.
+    """
+    (inputs, hidden), classes = params["W1"].shape, params["W2"].shape[1]
+    n, batch = flat.size, x.shape[0]
+    ends = list(accumulate(params[key].size for key in _KEYS))
+    values = np.concatenate([flat + h, flat - h])
+    losses = np.empty(2 * n)
+    for r0 in range(0, 2 * n, rows):
+        chosen = np.arange(r0, min(2 * n, r0 + rows))
+        nudged = np.empty((chosen.size, n))
+        nudged[:] = flat
+        nudged[np.arange(chosen.size), chosen % n] = values[chosen]
+        W1, b1 = nudged[:, : ends[0]], nudged[:, ends[0] : ends[1], None]
+        W2, b2 = nudged[:, ends[1] : ends[2]], nudged[:, ends[2] :, None]
+        a1 = W1.reshape(-1, inputs, hidden).transpose(0, 2, 1) @ x.T + b1
+        scores = np.empty((classes, chosen.size, batch))  # class axis first
+        W2 = W2.reshape(-1, hidden, classes)
+        np.matmul(W2.transpose(0, 2, 1), sigmoid(a1), out=scores.transpose(1, 0, 2))
+        scores += b2.transpose(1, 0, 2)
+        right = scores[labels, :, np.arange(batch)].T
+        losses[chosen] = _loss_terms(scores, right).sum(axis=1) / batch
+    return (losses[:n] - losses[n:]) / (2 * h)
+
+
+def _structured(params, x, labels, h, budget):
+    """Only the changed hidden unit or score of each nudge, for the touched samples.
+
+    Returns the flat gradient, in the order W1, b1, W2, b2.
+    """
+    W1, b1, W2, b2 = (params[key] for key in _KEYS)
+    batch = x.shape[0]
+    a1 = x @ W1 + b1
+    z1 = sigmoid(a1)
+    scores = np.ascontiguousarray((z1 @ W2 + b2).T)  # class axis first: fast reductions
+    right = scores[labels, np.arange(batch)]  # each sample's score for its own class
+    base_terms = _loss_terms(scores.copy(), right)
+
+    def hidden_nudges(samples, inputs, steps, units):
+        """Scores after nudging the input of hidden ``units`` by inputs * steps."""
+        at = (samples[:, None], units)
+        dz = sigmoid(a1[at][..., None] + inputs[:, None, None] * steps) - z1[at][..., None]
+        nudged = _add_outer(scores[:, samples], W2.T[:, units], dz)
+        nudged_right = W2[at[1], labels[at[0]]][..., None] * dz + right[samples][:, None, None]
+        return nudged, nudged_right
+
+    def output_nudges(samples, inputs, steps, units):
+        """Scores after nudging the output ``units`` by inputs * steps."""
+        amounts = inputs[:, None, None] * steps
+        nudged = _add_outer(scores[:, samples], np.eye(len(scores))[:, units], amounts)
+        is_right = labels[samples][:, None, None] == units[:, None]
+        return nudged, is_right * amounts + right[samples][:, None, None]
+
+    # Per nudge: its column of scores, one temporary of that size, a few numbers.
+    max_nudges = budget // (2 * len(scores) + 8)
+    first = np.column_stack([x, np.ones(batch)])  # b1 acts like W1 on an input of 1
+    second = np.column_stack([z1, np.ones(batch)])  # b2 acts like W2 on a hidden output of 1
+    grad1 = _differences(np.vstack([W1, b1]), first, hidden_nudges, base_terms, h, max_nudges)
+    grad2 = _differences(np.vstack([W2, b2]), second, output_nudges, base_terms, h, max_nudges)
+    return np.concatenate([grad1[:-1].ravel(), grad1[-1], grad2[:-1].ravel(), grad2[-1]])
+
+
+def _add_outer(scores, directions, amounts):
+    """``scores[c, p] + directions[c, u] * amounts[p, u, s]``, class axis first in memory.
+
+    Shape (classes, pairs, units, 2), C-contiguous, so that the reductions over
+    the class axis in :func:`_loss_terms` run over whole contiguous slabs.
+    """
+    out = np.empty((scores.shape[0], *amounts.shape))
+    np.multiply(directions[:, None, :, None], amounts, out=out)
+    out += scores[:, :, None, None]
+    return out
+
+
+def _differences(weights, inputs, nudged_scores, base_terms, h, max_nudges):
+    """Central differences for a weight matrix whose row r multiplies ``inputs[:, r]``.
+
+    Nudging ``weights[r, u]`` by a step d changes only the scores of samples n
+    with ``inputs[n, r] != 0``. ``nudged_scores(samples, inputs, steps, units)``
+    returns those scores, shape (classes, len(samples), len(units), 2), and each
+    one's score for the correct class, for steps (+d, -d) of shape
+    (len(samples), len(units), 2). The change of the loss terms is summed over
+    the touched samples only; then
+    (L(+) - L(-)) / 2h = (change(+) - change(-)) / batch / 2h.
+    At most about ``max_nudges`` nudges are evaluated at once.
+    """
+    batch, units = inputs.shape[0], weights.shape[1]
+    # The steps the loop really takes: (p + h) - p and (p - h) - p in floating point.
+    steps = np.stack([(weights + h) - weights, (weights - h) - weights], axis=-1)
+    rows, samples = np.nonzero(inputs.T)  # (row, sample) pairs, sorted by row
+    new_row = np.ones(rows.size, dtype=bool)
+    np.not_equal(rows[1:], rows[:-1], out=new_row[1:])
+    change = np.zeros(steps.shape)
+    unit_block = max(1, min(units, max_nudges // 2))
+    pair_block = max(1, max_nudges // (2 * unit_block))
+    for u0 in range(0, units, unit_block):
+        block = np.arange(u0, min(units, u0 + unit_block))
+        for p0 in range(0, rows.size, pair_block):
+            r, n = rows[p0 : p0 + pair_block], samples[p0 : p0 + pair_block]
+            terms = _loss_terms(*nudged_scores(n, inputs[n, r], steps[r[:, None], block], block))
+            terms -= base_terms[n][:, None, None]
+            starts = np.flatnonzero(new_row[p0 : p0 + pair_block])
+            if not new_row[p0]:  # this chunk starts inside a row's run of pairs
+                starts = np.concatenate([[0], starts])
+            change[r[starts], u0 : u0 + block.size] += np.add.reduceat(terms, starts, axis=0)
+    return (change[..., 0] - change[..., 1]) / batch / (2 * h)
