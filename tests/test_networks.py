@@ -127,3 +127,11 @@ def test_bad_inputs_name_the_problem(x, t, error, message):
 def test_bad_sizes(args, message):
     with pytest.raises(ValueError, match=message):
         TwoLayerNet(*args)
+
+
+def test_broken_parameters_are_reported_not_propagated():
+    net = TwoLayerNet(2, 3, 2, seed=0)
+    net.params["W2"][0, 0] = np.nan
+    for method in (net.predict, lambda x: net.accuracy(x, [0]), lambda x: net.gradient(x, [0])):
+        with pytest.raises(ValueError, match=r"params\['W2'\] contains NaN"):
+            method(np.ones((1, 2)))

@@ -178,3 +178,25 @@ def test_book_settings_reach_092_on_bundled_mnist():
     )
     assert history.test_acc[-1] >= 0.92
     assert history.train_acc[-1] >= history.test_acc[-1] - 0.02
+
+
+def test_checked_once_then_unchecked_twins_unless_overridden():
+    calls = []
+
+    class Counting(TwoLayerNet):
+        def _gradient(self, x, labels):
+            calls.append((x.dtype, labels.dtype.kind))
+            return super()._gradient(x, labels)
+
+    _, x, t = small_problem()
+    train(Counting(2, 5, 2, seed=0), x.astype(np.float32), np.eye(2)[t], iters_num=3, batch_size=10)
+    assert calls == [(np.float64, "i")] * 3  # float64 inputs and integer labels, made once
+
+    class Overriding(Counting):
+        def gradient(self, x, t):
+            calls.append("public")
+            return super().gradient(x, t)
+
+    calls.clear()
+    train(Overriding(2, 5, 2, seed=0), x, t, iters_num=2, batch_size=10)
+    assert calls[0] == "public" and calls.count("public") == 2

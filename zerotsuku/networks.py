@@ -3,7 +3,7 @@
 import numpy as np
 
 from .fast_gradient import two_layer_numerical_gradient
-from .functions import EPSILON, cross_entropy_error, sigmoid, sigmoid_grad, softmax, to_labels
+from .functions import EPSILON, _sigmoid, _softmax, cross_entropy_error, softmax, to_labels
 from .gradient import numerical_gradient
 
 __all__ = ["SimpleNet", "TwoLayerNet"]
@@ -34,6 +34,19 @@ def _check_batch(x, t, output_size):
     """Labels for ``t`` after checking that it matches the batch ``x``."""
     batch = x.shape[:-1]
     return to_labels(t, (*batch, output_size))
+
+
+def _unchecked_twin(name):
+    """Mark a public method whose work, minus the input checks, is method ``name``.
+
+    :func:`zerotsuku.training.train` checks its data once and then calls the twin.
+    """
+
+    def mark(method):
+        method.unchecked_twin = name
+        return method
+
+    return mark
 
 
 class SimpleNet:
@@ -117,29 +130,41 @@ class TwoLayerNet:
             "b2": np.zeros(self.output_size),
         }
 
+    def _checked(self, x):
+        """``x`` checked against input_size, after checking the parameters are finite."""
+        for key, value in self.params.items():
+            if not np.isfinite(value).all():
+                raise ValueError(
+                    f"params[{key!r}] contains NaN or infinity: the network is broken "
+                    "(a learning rate far too large makes training diverge like this)"
+                )
+        return _check_inputs(x, self.input_size)
+
     def _forward(self, x):
         """Hidden pre-activation, hidden output and class probabilities."""
         p = self.params
         a1 = x @ p["W1"] + p["b1"]
-        z1 = sigmoid(a1)
-        y = softmax(z1 @ p["W2"] + p["b2"])
+        z1 = _sigmoid(a1)
+        y = _softmax(z1 @ p["W2"] + p["b2"])
         return a1, z1, y
 
     def predict(self, x):
         """Class probabilities for ``x`` of shape (batch, input_size) or (input_size,)."""
-        return self._forward(_check_inputs(x, self.input_size))[2]
+        return self._forward(self._checked(x))[2]
 
+    @_unchecked_twin("_loss")
     def loss(self, x, t):
         """Mean cross-entropy (損失関数) on the batch ``x`` with targets ``t``."""
         return cross_entropy_error(self.predict(x), t)
 
+    @_unchecked_twin("_accuracy")
     def accuracy(self, x, t):
         """Fraction of samples whose most probable class is the target class."""
-        x = _check_inputs(x, self.input_size)
+        x = self._checked(x)
         labels = _check_batch(x, t, self.output_size)
-        guess = self._forward(x)[2].reshape(-1, self.output_size).argmax(axis=1)
-        return float(np.mean(guess == labels))
+        return self._accuracy(x.reshape(-1, self.input_size), labels)
 
+    @_unchecked_twin("_numerical_gradient")
     def numerical_gradient(self, x, t, method="auto"):
         """Gradient of the loss for every parameter, by central differences (h = 1e-4).
 
@@ -165,7 +190,7 @@ class TwoLayerNet:
             raise TypeError(f"method must be one of {methods}, got {method!r}")
         if method not in methods:
             raise ValueError(f"unknown method {method!r}; choose one of {methods}")
-        x = _check_inputs(x, self.input_size)
+        x = self._checked(x)
         labels = _check_batch(x, t, self.output_size)
         if method == "loop":
 
@@ -175,6 +200,7 @@ class TwoLayerNet:
             return {key: numerical_gradient(loss_of_params, p) for key, p in self.params.items()}
         return two_layer_numerical_gradient(self.params, x.reshape(-1, self.input_size), labels)
 
+    @_unchecked_twin("_gradient")
     def gradient(self, x, t):
         """Gradient of the loss by backpropagation (chapter 5), for the same sigmoid net.
 
@@ -185,11 +211,17 @@ class TwoLayerNet:
         dict of numpy.ndarray
             Same keys and shapes as ``params``.
         """
-        x = _check_inputs(x, self.input_size)
+        x = self._checked(x)
         labels = _check_batch(x, t, self.output_size)
-        x2 = x.reshape(-1, self.input_size)
-        a1, z1, y = self._forward(x2)
-        batch = x2.shape[0]
+        return self._gradient(x.reshape(-1, self.input_size), labels)
+
+    # Unchecked twins of the methods above, for zerotsuku.training.train, which checks
+    # its data once: x is C-contiguous float64 of shape (batch, input_size), labels an
+    # int array of shape (batch,).
+
+    def _gradient(self, x, labels):
+        a1, z1, y = self._forward(x)
+        batch = x.shape[0]
         rows = np.arange(batch)
         # d/da of -log(y_t + eps) is (y - onehot) * y_t / (y_t + eps): the exact gradient
         # of the loss we report, 1e-7 guard included (the book drops the last factor).
@@ -197,10 +229,22 @@ class TwoLayerNet:
         dy = y.copy()
         dy[rows, labels] -= 1.0
         dy *= (y_t / (y_t + EPSILON) / batch)[:, None]
-        da1 = sigmoid_grad(a1) * (dy @ self.params["W2"].T)
+        da1 = z1 * (1.0 - z1) * (dy @ self.params["W2"].T)  # sigmoid_grad(a1), reusing z1
         return {
-            "W1": x2.T @ da1,
+            "W1": x.T @ da1,
             "b1": da1.sum(axis=0),
             "W2": z1.T @ dy,
             "b2": dy.sum(axis=0),
         }
+
+    def _loss(self, x, labels):
+        y = self._forward(x)[2]
+        return float(-np.sum(np.log(y[np.arange(len(labels)), labels] + EPSILON)) / len(labels))
+
+    def _accuracy(self, x, labels):
+        p = self.params  # softmax keeps the order of the scores: argmax them directly
+        scores = _sigmoid(x @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"]
+        return float(np.mean(scores.argmax(axis=1) == labels))
+
+    def _numerical_gradient(self, x, labels):
+        return two_layer_numerical_gradient(self.params, x, labels)

@@ -8,8 +8,9 @@ are applied only while a function draws.
 
 In a notebook, assign the figure (``fig = plot_loss(h)``) or end the cell with
 ``plt.show()``: a pyplot figure that is also the cell's value is shown twice, and a trailing
-``;`` does not help under nbval, which runs cells without IPython's output history. To turn a figure into PNG bytes (the
-lab does this after every retrain) use :func:`figure_to_png`, which also closes it.
+``;`` does not help under nbval, which runs cells without IPython's output history. To
+turn a figure into PNG bytes (the lab does this after every retrain) use
+:func:`figure_to_png`, which also closes it.
 """
 
 from __future__ import annotations

@@ -94,27 +94,18 @@ def _check_data(network, x, t, name):
 
 
 def _method(network, name, labelled):
-    """The network's unchecked twin of method ``name`` if it offers one, else the method.
+    """The network's method ``name``, or its unchecked twin when it names one.
 
-    The contract of a twin, named like the method with a leading underscore
-    (``_gradient``, ``_numerical_gradient``, ``_loss``, ``_accuracy``): it takes
-    ``(x, labels)`` that :func:`train` has already checked, ``x`` a C-contiguous
-    float64 array of shape (batch, input_size) and ``labels`` an integer array of
-    shape (batch,); it skips every input check and returns what the public method
-    returns for the same arguments, except that ``_loss`` may return NaN or inf
-    where ``loss`` raises on overflowed parameters. A twin is used only when the
-    targets were turned into labels (the network has an ``output_size``) and it is
-    defined by the same class as the public method, so that a subclass or an
-    instance that overrides ``gradient`` gets its override called.
+    A network may mark a public method with an attribute ``unchecked_twin``: the
+    name of a method that does the same work on data already checked, ``x`` a
+    C-contiguous float64 array of shape (batch, input_size) and ``labels`` an integer
+    array of shape (batch,). :func:`train` checks the data once and then calls the
+    twin, sparing the checks at every iteration. An override (a subclass, a patched
+    method) carries no mark, so it is the one called.
     """
     public = getattr(network, name)
-    if not labelled or name in getattr(network, "__dict__", {}):
-        return public
-    owners = [klass for klass in type(network).__mro__ if name in vars(klass)]
-    twins = [klass for klass in type(network).__mro__ if "_" + name in vars(klass)]
-    if owners and twins and owners[0] is twins[0]:
-        return getattr(network, "_" + name)
-    return public
+    twin = getattr(public, "unchecked_twin", None)
+    return getattr(network, twin) if labelled and twin else public
 
 
 def train(
