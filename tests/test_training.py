@@ -81,10 +81,11 @@ def test_replacement_sampling_repeats_samples():
 
 def test_numerical_and_backprop_training_agree():
     histories = []
-    for gradient in ("backprop", "numerical"):
+    for gradient in ("backprop", "numerical", "numerical_loop"):
         net, x, t = small_problem()
         histories.append(train(net, x, t, iters_num=20, batch_size=10, seed=0, gradient=gradient))
     np.testing.assert_allclose(histories[0].train_loss, histories[1].train_loss, rtol=1e-6)
+    np.testing.assert_allclose(histories[1].train_loss, histories[2].train_loss, rtol=1e-9)
 
 
 def test_loss_falls_on_learnable_data():
@@ -200,3 +201,22 @@ def test_checked_once_then_unchecked_twins_unless_overridden():
     calls.clear()
     train(Overriding(2, 5, 2, seed=0), x, t, iters_num=2, batch_size=10)
     assert calls[0] == "public" and calls.count("public") == 2
+
+
+def test_numerical_loop_walks_the_elements(monkeypatch):
+    import zerotsuku.networks
+
+    walked = []
+    real = zerotsuku.networks.numerical_gradient
+
+    def counting(f, x, h=1e-4):
+        walked.append(x.size)
+        return real(f, x, h)
+
+    monkeypatch.setattr(zerotsuku.networks, "numerical_gradient", counting)
+    net, x, t = small_problem()
+    train(net, x, t, iters_num=2, batch_size=10, gradient="numerical_loop")
+    assert walked == [10, 5, 10, 2] * 2  # W1, b1, W2, b2 of a 2-5-2 net, each iteration
+    walked.clear()
+    train(net, x, t, iters_num=2, batch_size=10, gradient="numerical")
+    assert walked == []  # the fast path

@@ -64,7 +64,7 @@ def sigmoid(x):
     warns. The overflow is harmless: ``exp`` gives ``inf`` and 1 / (1 + inf) is 0,
     while the exact value is below 1e-308, so 0 is the right float64 answer. We keep
     the cheap formula and silence only that warning; the ``exp(-|x|)`` form taught in
-    notebook 01 gives the same values but costs twice as much (see benchmarks/).
+    notebook 01 gives the same values with more passes over the array.
 
     Examples
     --------

@@ -1,5 +1,6 @@
 """Mini-batch gradient descent (ミニバッチ学習) with a record of how it went."""
 
+import functools
 import time
 from dataclasses import dataclass, field
 
@@ -9,7 +10,7 @@ from .functions import to_labels
 
 __all__ = ["TrainingHistory", "train", "GRADIENTS", "SAMPLINGS"]
 
-GRADIENTS = ("backprop", "numerical")
+GRADIENTS = ("backprop", "numerical", "numerical_loop")
 SAMPLINGS = ("epoch", "replacement")
 
 
@@ -146,8 +147,10 @@ def train(
     batch_size : int, default 100
         Samples per mini-batch, at most the training-set size.
     learning_rate : float, default 0.1
-    gradient : {"backprop", "numerical"}, default "backprop"
-        Which of the network's gradient methods to use.
+    gradient : {"backprop", "numerical", "numerical_loop"}, default "backprop"
+        Which of the network's gradient methods to use: ``gradient`` (backprop),
+        ``numerical_gradient`` (its default, fast, method), or
+        ``numerical_gradient(x, t, method="loop")``, the chapter's element loop.
     seed : int, optional
         Seed of the batch draws: same seed, same network -> same history.
     sampling : {"epoch", "replacement"}, default "epoch"
@@ -193,9 +196,11 @@ def train(
             settings[name] = getattr(network, name)
     rng = np.random.default_rng(seed)
     labelled = getattr(network, "output_size", None) is not None  # targets are now labels
-    grad_of = _method(
-        network, "gradient" if gradient == "backprop" else "numerical_gradient", labelled
-    )
+    if gradient == "numerical_loop":
+        grad_of = functools.partial(network.numerical_gradient, method="loop")
+    else:
+        name = "gradient" if gradient == "backprop" else "numerical_gradient"
+        grad_of = _method(network, name, labelled)
     loss_of = _method(network, "loss", labelled)
     accuracy_of = _method(network, "accuracy", labelled)
     iter_per_epoch = max(train_size // batch_size, 1)
