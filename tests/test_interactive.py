@@ -7,11 +7,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from zerotsuku import interactive
+from zerotsuku import interactive, networks
 from zerotsuku.interactive import (
     DATASETS,
     DEFAULTS,
+    GRADIENT_NAMES,
     MAX_KEPT_RUNS,
+    MAX_SECONDS,
     TrainingLab,
     draw_figure,
     estimate_seconds,
@@ -22,6 +24,7 @@ from zerotsuku.interactive import (
     summary,
 )
 from zerotsuku.networks import TwoLayerNet
+from zerotsuku.training import GRADIENTS
 
 PNG = b"\x89PNG\r\n\x1a\n"
 FAST = {"iters_num": 60}
@@ -68,6 +71,7 @@ def test_a_new_lab_trains_with_its_start_values(lab):
         ("iters_num", 90),
         ("weight_init_std", 0.1),
         ("gradient", "numerical"),
+        ("gradient", "numerical_loop"),
         ("seed", 5),
         ("dataset", "xor"),
     ],
@@ -95,7 +99,8 @@ def test_the_summary_states_the_history_numbers(lab):
     lab.controls["learning_rate"].value = 3.0
     h, text = lab.history, status_text(lab)
     assert "learning rate 3 " in text
-    assert f"final loss {h.final_loss:.4f}" in text
+    assert f"last batch loss {h.final_loss:.4f}" in text
+    assert "final loss" not in text
     assert f"train accuracy {h.train_acc[-1]:.3f}" in text
     assert f"test accuracy {h.test_acc[-1]:.3f}" in text
     assert f"{len(h.train_loss):,} iterations" in text
@@ -183,7 +188,7 @@ def test_divergence_shows_a_message_and_the_curve_so_far(lab, monkeypatch):
     assert np.isfinite(h.train_loss[:-1]).all() and not np.isfinite(h.train_loss[-1])
     assert "Diverged at iteration 30" in status_text(lab)
     assert "smaller learning rate" in status_text(lab)
-    assert f"last finite loss {h.train_loss[-2]:.4f}" in status_text(lab)
+    assert f"last finite batch loss {h.train_loss[-2]:.4f}" in status_text(lab)
     assert bytes(lab.image.value) != before_png and bytes(lab.image.value).startswith(PNG)
     fig = draw_figure(lab.runs, lab.network, lab_data("circles"))
     curve = fig.axes[0].get_lines()[0].get_xdata()
@@ -191,38 +196,194 @@ def test_divergence_shows_a_message_and_the_curve_so_far(lab, monkeypatch):
     assert "no boundary" in " ".join(t.get_text() for t in fig.axes[2].texts)
 
 
-def test_numerical_gradient_on_mnist_is_refused_before_any_work(monkeypatch):
+def no_training(*args, **kwargs):
+    raise AssertionError("training started although the run was refused")
+
+
+def numbers_in(text):
+    """Every number written in ``text`` (thousands separators removed)."""
+    return [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)]
+
+
+def test_the_gradient_dropdown_offers_the_three_gradients_of_train(lab):
+    options = lab.controls["gradient"].options
+    assert tuple(value for _, value in options) == GRADIENTS
+    labels = [label for label, _ in options]
+    assert labels == ["backprop", "numerical, vectorised", "numerical, element loop"]
+    assert labels == [GRADIENT_NAMES[value] for value in GRADIENTS]
+    assert not any("slow" in label or "fast" in label for label in labels)
+
+
+@pytest.mark.parametrize("gradient", GRADIENTS)
+def test_each_gradient_option_trains_with_exactly_that_gradient(lab, gradient, monkeypatch):
+    used = []
+    for name in ("_gradient", "_numerical_gradient"):
+        real = getattr(TwoLayerNet, name)
+
+        def spy(self, x, t, _real=real, _name=name):
+            used.append(_name)
+            return _real(self, x, t)
+
+        monkeypatch.setattr(TwoLayerNet, name, spy)
+    real_loop = networks.numerical_gradient
+
+    def loop_spy(f, x):
+        used.append("loop")
+        return real_loop(f, x)
+
+    monkeypatch.setattr(networks, "numerical_gradient", loop_spy)
+    lab.controls["gradient"].value = "backprop" if gradient != "backprop" else "numerical"
+    used.clear()
+    lab.controls["gradient"].value = gradient
+    assert lab.history.settings["gradient"] == gradient
+    expected = {
+        "backprop": "_gradient",
+        "numerical": "_numerical_gradient",
+        "numerical_loop": "loop",
+    }
+    assert set(used) == {expected[gradient]}
+    per_iteration = 4 if gradient == "numerical_loop" else 1  # the loop: once per parameter array
+    assert len(used) == per_iteration * FAST["iters_num"]
+    assert GRADIENT_NAMES[gradient] in repr(lab)
+
+
+def test_the_three_gradients_give_the_same_curve():
+    runs = {g: run_experiment(gradient=g, **FAST).history for g in GRADIENTS}
+    for gradient in ("numerical", "numerical_loop"):
+        np.testing.assert_allclose(
+            runs[gradient].train_loss, runs["backprop"].train_loss, atol=1e-6
+        )
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"dataset": "spiral", "hidden_size": 50, "iters_num": 2000},
+        {"dataset": "mnist"},
+        {"dataset": "mnist", "hidden_size": 50, "batch_size": 100},
+        {"dataset": "mnist", "hidden_size": 1, "batch_size": 1, "iters_num": 10},
+    ],
+)
+def test_estimates_order_the_gradients_loop_vectorised_backprop(settings):
+    seconds = {g: estimate_seconds(**settings, gradient=g) for g in GRADIENTS}
+    assert seconds["numerical_loop"] > seconds["numerical"] > seconds["backprop"] > 0
+
+
+def test_the_element_loop_on_mnist_is_always_refused_before_any_work(monkeypatch):
     lab = TrainingLab(dataset="mnist", iters_num=20)
     before, before_png = lab.history, bytes(lab.image.value)
-
-    def no_training(*args, **kwargs):
-        raise AssertionError("training started although the run was refused")
-
     monkeypatch.setattr(interactive, "train", no_training)
-    lab.controls["gradient"].value = "numerical"
+    lab.controls["gradient"].value = "numerical_loop"
     assert lab.history is before and bytes(lab.image.value) == before_png
     text = status_text(lab)
-    assert text.strip().startswith("Refused: the numerical gradient on MNIST")
-    assert "backprop" in text and "2-D data set" in text
+    assert text.strip().startswith("Refused: the lab does not run the element loop on MNIST")
+    settings = {**lab.settings, "gradient": "numerical_loop"}
+    assert refusal(**settings) in text
     assert lab.train() is None
-    with pytest.raises(ValueError, match="numerical gradient on MNIST"):
-        run_experiment(dataset="mnist", gradient="numerical")
+    for small in ({"hidden_size": 1, "batch_size": 1, "iters_num": 10}, {}):
+        with pytest.raises(ValueError, match="element loop on MNIST"):
+            run_experiment(dataset="mnist", gradient="numerical_loop", **small)
 
 
-def test_a_run_estimated_too_slow_is_refused_with_what_to_change_instead(lab):
-    slow = {"gradient": "numerical", "hidden_size": 100, "batch_size": 200, "iters_num": 5000}
-    assert estimate_seconds(**slow) > interactive.MAX_SECONDS
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"hidden_size": 50, "batch_size": 100},
+        {"hidden_size": 100, "batch_size": 4000, "iters_num": 5000},
+    ],
+)
+def test_the_loop_refusal_quotes_the_estimates(settings):
+    s = {"dataset": "mnist", "gradient": "numerical_loop", **settings}
+    message = refusal(**s)
+    full = {**DEFAULTS, **s}
+    params = full["hidden_size"] * 785 + 10 * (full["hidden_size"] + 1)
+    loop = estimate_seconds(**s)
+    assert loop > MAX_SECONDS
+    assert f"the {params:,} parameters" in message and f"{2 * params:,} per iteration" in message
+    assert f"about {interactive._duration(loop)} for {full['iters_num']:,} iterations" in message
+    for gradient in ("numerical", "backprop"):
+        seconds = estimate_seconds(**{**s, "gradient": gradient})
+        offered = f"{GRADIENT_NAMES[gradient]} (about {interactive._duration(seconds)})"
+        assert (offered in message) == (seconds <= MAX_SECONDS)
+    assert "2-D data set" in message
+
+
+def test_vectorised_numerical_on_mnist_runs_at_small_settings():
+    small = {"dataset": "mnist", "gradient": "numerical", "iters_num": 10}
+    assert estimate_seconds(**small) <= MAX_SECONDS
+    assert refusal(**small) is None
+    assert refusal(dataset="mnist", gradient="numerical") is None  # the lab's start sizes
+    h = run_experiment(**small).history
+    assert h.settings["gradient"] == "numerical" and len(h.train_loss) == 10
+
+
+def test_vectorised_numerical_on_mnist_is_refused_at_large_settings(monkeypatch):
+    large = {"dataset": "mnist", "gradient": "numerical", "hidden_size": 50, "batch_size": 100}
+    seconds = estimate_seconds(**large)
+    assert seconds > MAX_SECONDS
+    message = refusal(**large)
+    assert message.startswith("Refused: the vectorised numerical gradient would take about ")
+    assert f"about {interactive._duration(seconds)} for 300 iterations" in message
+    assert f"limit is {MAX_SECONDS:.0f} s" in message
+    backprop = estimate_seconds(**{**large, "gradient": "backprop"})
+    assert f"backprop (about {interactive._duration(backprop)})" in message
+    lab = TrainingLab(**{**large, "gradient": "backprop"})  # backprop: allowed
+    before = lab.history
+    monkeypatch.setattr(interactive, "train", no_training)
+    lab.controls["gradient"].value = "numerical"
+    assert lab.history is before
+    assert status_text(lab).strip() == message
+    assert lab.train() is None
+
+
+@pytest.mark.parametrize(
+    "slow",
+    [
+        {"dataset": "mnist", "gradient": "numerical", "hidden_size": 50, "batch_size": 100},
+        {"gradient": "numerical", "hidden_size": 100, "batch_size": 200, "iters_num": 5000},
+        {"gradient": "numerical_loop", "hidden_size": 100, "batch_size": 200, "iters_num": 5000},
+        {"dataset": "mnist", "hidden_size": 100, "batch_size": 4000, "iters_num": 5000},
+    ],
+)
+def test_each_suggested_smaller_setting_is_the_largest_within_the_limit(slow):
     message = refusal(**slow)
-    assert "limit" in message and "fewer iterations" in message and "backprop" in message
-    assert refusal(**{**slow, "gradient": "backprop"}) is None
+    assert message is not None and "lower one setting" in message.lower()
+    suggestions = re.findall(r"(iterations|hidden size|batch size) to ([\d,]+)", message)
+    assert suggestions
+    keys = {"iterations": ("iters_num", 10), "hidden size": ("hidden_size", 1)}
+    keys["batch size"] = ("batch_size", 1)
+    for words, value in suggestions:
+        key, step = keys[words]
+        value = int(value.replace(",", ""))
+        assert value < {**DEFAULTS, **slow}[key]
+        assert estimate_seconds(**{**slow, key: value}) <= MAX_SECONDS
+        assert estimate_seconds(**{**slow, key: value + step}) > MAX_SECONDS
+
+
+def test_refusal_numbers_all_come_from_settings_and_estimates():
+    large = {"dataset": "mnist", "gradient": "numerical", "hidden_size": 50, "batch_size": 100}
+    message = refusal(**large)
+    params = 50 * 785 + 10 * 51
+    allowed = {300, 2 * params, MAX_SECONDS}
+    allowed |= {float(n) for n in numbers_in(interactive._duration(estimate_seconds(**large)))}
+    backprop = estimate_seconds(**{**large, "gradient": "backprop"})
+    allowed |= set(numbers_in(interactive._duration(backprop)))
+    suggested = [int(v.replace(",", "")) for v in re.findall(r" to ([\d,]+)", message)]
+    assert set(numbers_in(message)) <= allowed | set(suggested)
 
 
 def test_estimates_grow_with_the_work():
     base = estimate_seconds()
     assert estimate_seconds(iters_num=3000) > base
     assert estimate_seconds(hidden_size=100) > base
-    assert estimate_seconds(gradient="numerical") > 10 * base
+    assert estimate_seconds(batch_size=200) > base
     assert estimate_seconds(dataset="mnist") > base
+    for gradient in ("numerical", "numerical_loop"):
+        assert estimate_seconds(gradient=gradient, hidden_size=100) > estimate_seconds(
+            gradient=gradient
+        )
 
 
 def test_keep_earlier_runs_overlays_them_with_their_settings(lab):

@@ -78,13 +78,33 @@ BOUNDARY_RESOLUTION = 100
 EARLIER_COLORS = (PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[7])
 EARLIER_ALPHA = 0.55
 
-# The cost model of estimate_seconds, fitted to CPU times on a 2-core machine: seconds of a
-# forward/loss call on a tiny batch (numpy and argument checks), of one multiply-add in a
-# matrix product (a 100x784 @ 784x50 product took 0.4 ms), and of one activation (sigmoid,
-# softmax) per unit and sample.
-CALL_SECONDS = 40e-6
-MAC_SECONDS = 1e-10
-UNIT_SECONDS = 8e-9
+# The cost model of estimate_seconds, in seconds per unit of work. Fitted by least squares on
+# relative error to train() runs timed on this 2-core machine with one BLAS thread
+# (OPENBLAS_NUM_THREADS=1): 2-D nets with hidden 3-100 and batch 1-200, 784-h-10 nets with
+# hidden 5-100 and batch 1-400, and the element loop on 784-1-10 to 784-50-10 nets (24.6 s
+# per gradient at hidden 50, batch 100). B = batch, P = parameters, macs and units = the
+# multiply-adds and activations of one sample's forward pass.
+#   backprop step:  5.2e-5 + 1.9e-10 B*macs + 9.4e-9 B*units + 7.9e-10 P   (measured/fit 0.6-3.9,
+#                   median 1.1; the widest miss: 784-5-10 with batch 400)
+#   vectorised:     step + 2.4e-5 + 5.2e-8 * nudged pairs                  (0.5-2.4, median 1.2)
+#                   nudged pairs = 2B (H (nonzero inputs + 1) + C (H + 1)): the sample/unit
+#                   pairs that fast_gradient's structured path touches, two steps each (one
+#                   formula for both of its strategies)
+#   element loop:   step + 2P (4.4e-5 + 7.1e-11 B*macs + 6.2e-9 B*units)  (0.8-2.0, median 1.0)
+#   accuracy check: 4.2e-5 + 1.5e-9 S*inputs + 4.2e-11 S*macs, S = train + test samples
+# estimate_seconds returns MARGIN times the fit: an upper-end guess.
+STEP_SECONDS = (5.2e-5, 1.9e-10, 9.4e-9, 7.9e-10)  # call, per MAC, per unit, per parameter
+VECTORISED_SECONDS = (2.4e-5, 5.2e-8)  # call, per nudged pair
+LOOP_SECONDS = (4.4e-5, 7.1e-11, 6.2e-9)  # per loss evaluation: call, per MAC, per unit
+ACCURACY_SECONDS = (4.2e-5, 1.5e-9, 4.2e-11)  # call, per input number, per MAC
+MARGIN = 2.0
+
+GRADIENT_NAMES = {
+    "backprop": "backprop",
+    "numerical": "numerical, vectorised",
+    "numerical_loop": "numerical, element loop",
+}
+"""How the lab names the three gradients of :func:`~zerotsuku.training.train`."""
 
 _FLOATS = ("learning_rate", "weight_init_std")
 _LABELS = {
@@ -221,13 +241,29 @@ def _check_settings(settings):
     return s
 
 
+@functools.cache
+def _nonzero_inputs(name):
+    """Mean number of non-zero inputs per training sample of data set ``name``."""
+    data = lab_data(name)
+    return np.count_nonzero(data.x_train) / data.train_size
+
+
+def _parameter_count(s):
+    data = lab_data(s["dataset"])
+    hidden = s["hidden_size"]
+    return hidden * (data.input_size + 1) + data.num_classes * (hidden + 1)
+
+
 def estimate_seconds(**settings):
     """Rough duration of a run, from the sizes alone (nothing is trained).
 
-    The model counts matrix multiply-adds and function calls: a backprop iteration costs
-    about four forward passes over the batch (forward, backward, the loss after the
-    step); a numerical-gradient iteration two loss evaluations per parameter; accuracy
-    is measured on all training and test data once per epoch.
+    A cost model fitted to runs timed with one BLAS thread (the fit is stated in the
+    source, next to its constants). Every iteration takes a gradient step and the loss
+    after it; the gradient costs one backward pass ("backprop"), two nudged losses per
+    parameter evaluated together as arrays ("numerical", the vectorised path of
+    notebook 07), or two full loss evaluations per parameter, one parameter after the
+    other ("numerical_loop", the book's element loop). Accuracy is measured on all
+    training and test data before training and once per epoch.
 
     Parameters
     ----------
@@ -237,34 +273,45 @@ def estimate_seconds(**settings):
     Returns
     -------
     float
-        Estimated seconds (an upper-end guess on a shared 2-core machine).
+        Estimated seconds: :data:`MARGIN` times the fit, an upper-end guess.
 
     Examples
     --------
     >>> estimate_seconds() < 1
     True
-    >>> estimate_seconds(dataset="mnist", gradient="numerical") > 60
+    >>> mnist = {"dataset": "mnist", "hidden_size": 50, "batch_size": 100}
+    >>> estimate_seconds(gradient="numerical_loop", **mnist) > 3600
     True
     """
     s = _check_settings(settings)
     data = lab_data(s["dataset"])
-    hidden, batch, iters = s["hidden_size"], s["batch_size"], s["iters_num"]
-    macs = hidden * (data.input_size + data.num_classes)  # per sample, one forward pass
-    params = hidden * (data.input_size + 1) + data.num_classes * (hidden + 1)
-    units = hidden + data.num_classes
-    forward = CALL_SECONDS + batch * (macs * MAC_SECONDS + units * UNIT_SECONDS)
-    if s["gradient"] == "backprop":
-        per_iteration = 4 * forward
-    else:
-        per_iteration = (2 * params + 1) * forward
-    epochs = iters / max(data.train_size // batch, 1) + 2
+    batch, hidden, iters = s["batch_size"], s["hidden_size"], s["iters_num"]
+    inputs, classes = data.input_size, data.num_classes
+    params = _parameter_count(s)
+    macs = hidden * (inputs + classes)  # one sample's forward pass
+    units = hidden + classes
+    call, per_mac, per_unit, per_param = STEP_SECONDS
+    step = call + batch * (macs * per_mac + units * per_unit) + params * per_param
+    if s["gradient"] == "numerical":
+        pairs = 2 * batch * (hidden * (_nonzero_inputs(s["dataset"]) + 1) + classes * (hidden + 1))
+        step += VECTORISED_SECONDS[0] + pairs * VECTORISED_SECONDS[1]
+    elif s["gradient"] == "numerical_loop":
+        call, per_mac, per_unit = LOOP_SECONDS
+        step += 2 * params * (call + batch * (macs * per_mac + units * per_unit))
+    iter_per_epoch = max(data.train_size // batch, 1)
+    checks = 1 + iters // iter_per_epoch + (iters % iter_per_epoch != 0)
     samples = data.train_size + data.x_test.shape[0]
-    accuracy = epochs * (2 * CALL_SECONDS + samples * (macs * MAC_SECONDS + units * UNIT_SECONDS))
-    return iters * per_iteration + accuracy
+    call, per_input, per_mac = ACCURACY_SECONDS
+    check = 2 * call + samples * (inputs * per_input + macs * per_mac)
+    return float(MARGIN * (iters * step + checks * check))
 
 
 def refusal(**settings):
     """Why a run with ``settings`` would not be started, or None if it may run.
+
+    The element loop on MNIST is always refused; any run whose estimate
+    (:func:`estimate_seconds`) exceeds :data:`MAX_SECONDS` too. Every number in the
+    message comes from the settings and the estimates.
 
     Returns
     -------
@@ -275,34 +322,88 @@ def refusal(**settings):
     --------
     >>> refusal() is None
     True
-    >>> print(refusal(dataset="mnist", gradient="numerical")[:44])
-    Refused: the numerical gradient on MNIST nee
+    >>> print(refusal(dataset="mnist", gradient="numerical_loop")[:55])
+    Refused: the lab does not run the element loop on MNIST
     """
     s = _check_settings(settings)
     seconds = estimate_seconds(**s)
-    if s["dataset"] == "mnist" and s["gradient"] == "numerical":
-        data = lab_data("mnist")
-        params = s["hidden_size"] * (data.input_size + 1) + data.num_classes * (
-            s["hidden_size"] + 1
-        )
+    params = _parameter_count(s)
+    if s["dataset"] == "mnist" and s["gradient"] == "numerical_loop":
         return (
-            f"Refused: the numerical gradient on MNIST needs {2 * params:,} loss evaluations "
-            f"per iteration ({params:,} parameters, two each), about {_duration(seconds)} for "
-            f"{s['iters_num']:,} iterations. Choose gradient = backprop (the same gradient, "
-            "thousands of times faster), or a 2-D data set to watch the numerical one."
+            "Refused: the lab does not run the element loop on MNIST. It nudges the "
+            f"{params:,} parameters one at a time, with two loss evaluations each "
+            f"({2 * params:,} per iteration): about {_duration(seconds)} for "
+            f"{s['iters_num']:,} iterations. {_instead(s)} To watch the element loop, "
+            "choose a 2-D data set."
         )
-    if seconds > MAX_SECONDS:
-        cheaper = "fewer iterations, a smaller batch or a smaller hidden layer"
-        if s["gradient"] == "numerical":
-            cheaper += ", or gradient = backprop"
-        return (
-            f"Refused: this run would take about {_duration(seconds)} (the lab's limit is "
-            f"{MAX_SECONDS:.0f} s). Choose {cheaper}."
-        )
-    return None
+    if seconds <= MAX_SECONDS:
+        return None
+    work = {
+        "backprop": "",
+        "numerical": f", each with {2 * params:,} nudged losses (two per parameter)",
+        "numerical_loop": f", each with {2 * params:,} loss evaluations (two per parameter)",
+    }[s["gradient"]]
+    return (
+        f"Refused: {_PROSE[s['gradient']]} would take about {_duration(seconds)} for "
+        f"{s['iters_num']:,} iterations{work}. The lab's limit is {MAX_SECONDS:.0f} s. "
+        f"{_instead(s)}"
+    )
+
+
+_PROSE = {
+    "backprop": "backprop",
+    "numerical": "the vectorised numerical gradient",
+    "numerical_loop": "the element loop",
+}
+
+
+def _instead(s):
+    """What to choose instead of the settings ``s``: a cheaper gradient, smaller sizes."""
+    options = []
+    order = list(GRADIENT_NAMES)
+    for gradient in reversed(order[: order.index(s["gradient"])]):
+        seconds = estimate_seconds(**{**s, "gradient": gradient})
+        if seconds <= MAX_SECONDS:
+            options.append(f"{GRADIENT_NAMES[gradient]} (about {_duration(seconds)})")
+    smaller = []
+    if s["gradient"] != "numerical_loop" or s["dataset"] != "mnist":
+        for key, words, low, step in (
+            ("iters_num", "iterations", 10, 10),
+            ("hidden_size", "hidden size", 1, 1),
+            ("batch_size", "batch size", 1, 1),
+        ):
+            largest = _largest_within_limit(s, key, low, step)
+            if largest is not None:
+                smaller.append(f"{words} to {largest:,}")
+    if smaller:
+        lower = "lower one setting: " + ", ".join(smaller[:-1])
+        lower += f" or {smaller[-1]}" if len(smaller) > 1 else smaller[-1]
+        options.append(lower)
+    if not options:
+        return "Choose fewer iterations, a smaller hidden size and a smaller batch."
+    text = ", or ".join(options) + "."
+    return "Choose " + text if len(options) > 1 or not smaller else text[0].upper() + text[1:]
+
+
+def _largest_within_limit(s, key, low, step):
+    """The largest value of ``key`` below the current one (a multiple of ``step``, at
+    least ``low``) whose estimate is within :data:`MAX_SECONDS`, or None."""
+    values = range(low, s[key], step)
+    if not values or estimate_seconds(**{**s, key: values[0]}) > MAX_SECONDS:
+        return None
+    lo, hi = 0, len(values) - 1  # the estimate grows with each of these settings
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if estimate_seconds(**{**s, key: values[mid]}) <= MAX_SECONDS:
+            lo = mid
+        else:
+            hi = mid - 1
+    return values[lo]
 
 
 def _duration(seconds):
+    if seconds < 10:
+        return f"{seconds:.1f} s"
     if seconds < 120:
         return f"{seconds:.0f} s"
     if seconds < 7200:
@@ -385,7 +486,9 @@ def describe(settings, keys=None):
     parts = []
     for key in keys if keys is not None else DEFAULTS:
         value = settings[key]
-        if key in ("dataset", "gradient") and keys is None:
+        if key == "gradient":
+            parts.append(GRADIENT_NAMES.get(value, str(value)))
+        elif key == "dataset" and keys is None:
             parts.append(str(value))
         elif isinstance(value, float):
             parts.append(f"{_LABELS[key]} {value:.3g}")
@@ -462,6 +565,7 @@ def draw_figure(histories, network, data, *, log_scale=False, dpi=DPI):
             if len(history.train_loss):
                 plot_loss(
                     history,
+                    title="Mini-batch loss (after each step)",
                     log_scale=log_scale,
                     label=label,
                     color=color,
@@ -511,15 +615,18 @@ def render_png(histories, network, data, *, log_scale=False, dpi=DPI):
 
 
 def summary(history):
-    """The one-line result of a run: final loss, accuracies, iterations, seconds."""
+    """The one-line result of a run: last batch loss, accuracies, iterations, seconds.
+
+    The loss is that of the last mini-batch, measured right after its update step.
+    """
     s = history.settings
     parts = [f"learning rate {s['learning_rate']:.3g}"]
     finite = history.train_loss[np.isfinite(history.train_loss)]
     if history.diverged:
         last = f"{finite[-1]:.4f}" if len(finite) else "none"
-        parts.append(f"last finite loss {last}")
+        parts.append(f"last finite batch loss {last}")
     else:
-        parts.append(f"final loss {history.final_loss:.4f}")
+        parts.append(f"last batch loss {history.final_loss:.4f}")
     if len(history.train_acc):
         parts.append(f"train accuracy {history.train_acc[-1]:.3f}")
     if len(history.test_acc):
@@ -650,7 +757,9 @@ class TrainingLab:
             return None
         estimate = estimate_seconds(**settings)
         if estimate > 2 * PROGRESS_AFTER:
-            self._set_status(f"Training… (estimated {_duration(estimate)})", color="#555555")
+            self._set_status(
+                f"Training… (estimated at most about {_duration(estimate)})", color="#555555"
+            )
         run = run_experiment(callback=self._progress(settings["iters_num"]), **settings)
         self.history, self.network, self._data = run.history, run.network, run.data
         kept = self.runs if self.keep_runs.value else []
@@ -812,7 +921,7 @@ def _make_controls(s):
             **common,
         ),
         "gradient": widgets.Dropdown(
-            options=[("backprop (fast)", "backprop"), ("numerical (slow)", "numerical")],
+            options=[(label, value) for value, label in GRADIENT_NAMES.items()],
             value=s["gradient"],
             description="gradient",
             style=style,
