@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ._checks import positive_number, whole_number
+
 __all__ = ["numerical_diff", "numerical_gradient", "gradient_descent"]
 
 
@@ -141,10 +143,8 @@ def gradient_descent(f, init_x, lr=0.01, step_num=100):
     >>> bool(np.abs(x).max() < 1e-8), history.shape
     (True, (101, 2))
     """
-    if not (np.isscalar(lr) and np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-    if isinstance(step_num, bool) or not isinstance(step_num, (int, np.integer)) or step_num < 0:
-        raise ValueError(f"step_num must be a whole number >= 0, got {step_num!r}")
+    positive_number("lr", lr)
+    whole_number("step_num", step_num, 0)
     x = np.array(init_x, dtype=np.float64)
     history = [x.copy()]
     with np.errstate(over="ignore", invalid="ignore"):

@@ -24,6 +24,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ._checks import positive_number, whole_number
 from .datasets import TOY_DATASETS, dummy_dataset, load_mnist, toy_dataset
 from .networks import TwoLayerNet
 from .plotting import PALETTE, STYLE, plot_accuracy, plot_decision_boundary, plot_loss
@@ -223,20 +224,9 @@ def _check_settings(settings):
     if s["gradient"] not in GRADIENTS:
         raise ValueError(f"unknown gradient {s['gradient']!r}; choose one of {GRADIENTS}")
     for name, low in (("hidden_size", 1), ("batch_size", 1), ("iters_num", 1), ("seed", 0)):
-        value = s[name]
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
-        s[name] = int(value)
+        s[name] = whole_number(name, s[name], low)
     for name in ("learning_rate", "weight_init_std"):
-        value = s[name]
-        if (
-            isinstance(value, bool)
-            or not np.isscalar(value)
-            or not np.isfinite(value)
-            or value <= 0
-        ):
-            raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-        s[name] = float(value)
+        s[name] = positive_number(name, s[name])
     s["batch_size"] = min(s["batch_size"], lab_data(s["dataset"]).train_size)
     return s
 

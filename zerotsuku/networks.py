@@ -2,17 +2,12 @@
 
 import numpy as np
 
+from ._checks import whole_number
 from .fast_gradient import two_layer_numerical_gradient
 from .functions import EPSILON, _sigmoid, _softmax, cross_entropy_error, softmax, to_labels
 from .gradient import numerical_gradient
 
 __all__ = ["SimpleNet", "TwoLayerNet"]
-
-
-def _check_size(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
-    return int(value)
 
 
 def _check_inputs(x, input_size):
@@ -115,9 +110,9 @@ class TwoLayerNet:
     """
 
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, *, seed=None):
-        self.input_size = _check_size("input_size", input_size)
-        self.hidden_size = _check_size("hidden_size", hidden_size)
-        self.output_size = _check_size("output_size", output_size)
+        self.input_size = whole_number("input_size", input_size, 1)
+        self.hidden_size = whole_number("hidden_size", hidden_size, 1)
+        self.output_size = whole_number("output_size", output_size, 1)
         if not (np.isscalar(weight_init_std) and np.isfinite(weight_init_std)):
             raise ValueError(f"weight_init_std must be a finite number, got {weight_init_std!r}")
         if weight_init_std < 0:

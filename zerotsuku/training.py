@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._checks import positive_number, whole_number
 from .functions import to_labels
 
 __all__ = ["TrainingHistory", "train", "GRADIENTS", "SAMPLINGS"]
@@ -56,15 +57,6 @@ class TrainingHistory:
     def final_loss(self):
         """The last mini-batch loss (NaN before any iteration)."""
         return float(self.train_loss[-1]) if len(self.train_loss) else float("nan")
-
-
-def _check_number(name, value, low, integer):
-    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    if isinstance(value, bool) or not isinstance(value, kinds) or not np.isfinite(value):
-        kind = "a whole number" if integer else "a finite number"
-        raise ValueError(f"{name} must be {kind}, got {value!r}")
-    if value < low or (not integer and value == 0):
-        raise ValueError(f"{name} must be {'>= ' + str(low) if integer else '> 0'}, got {value!r}")
 
 
 def _check_data(network, x, t, name):
@@ -168,9 +160,9 @@ def train(
         raise ValueError(f"unknown gradient {gradient!r}; choose one of {GRADIENTS}")
     if sampling not in SAMPLINGS:
         raise ValueError(f"unknown sampling {sampling!r}; choose one of {SAMPLINGS}")
-    _check_number("iters_num", iters_num, 0, integer=True)
-    _check_number("batch_size", batch_size, 1, integer=True)
-    _check_number("learning_rate", learning_rate, 0, integer=False)
+    whole_number("iters_num", iters_num, 0)
+    whole_number("batch_size", batch_size, 1)
+    positive_number("learning_rate", learning_rate)
     x_train, t_train = _check_data(network, x_train, t_train, "train")
     if (x_test is None) != (t_test is None):
         raise ValueError("give both x_test and t_test, or neither")
