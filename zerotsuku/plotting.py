@@ -1029,7 +1029,7 @@ def _draw_path(ax: Axes, path: np.ndarray, xlim, ylim) -> None:
             label="end",
             zorder=5,
         )
-        ax.legend(loc="upper right")
+        ax.legend(loc="lower left", framealpha=0.9)
     end = shown[-1] if stop > 0 else None
     note = None
     if stop < path.shape[0]:
