@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._checks import positive_number
+
 try:
     import fcntl
 except ImportError:  # Windows
@@ -165,12 +167,6 @@ def _check_checksums(checksums):
             raise ValueError(f"checksum of {name} must be 64 hex digits (sha256), got {value!r}")
         result[name] = value
     return result
-
-
-def _check_seconds(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-    return float(value)
 
 
 # ----------------------------------------------------------------------------- IDX format
@@ -575,11 +571,11 @@ def load(
     options = {
         "checksums": _check_checksums(checksums),
         "allow_download": bool(allow_download),
-        "timeout": _check_seconds("timeout", timeout),
+        "timeout": positive_number("timeout", timeout),
         "progress": bool(progress),
     }
     order = _check_mirrors(mirrors)
-    lock_timeout = _check_seconds("lock_timeout", lock_timeout)
+    lock_timeout = positive_number("lock_timeout", lock_timeout)
     checksums = options["checksums"]
     arrays = _read_cache(data_dir, checksums)
     if arrays is None:
