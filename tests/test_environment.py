@@ -1,17 +1,13 @@
-"""The two install routes (pip via pyproject.toml, conda via environment.yml) stay in step,
-the bundled data ships in the wheel, and README opens with the two commands."""
+"""The install routes stay in step (pyproject.toml's ranges, requirements.lock's pins and
+environment.yml), the bundled data ships in the wheel, and README opens with the two commands."""
 
 import fnmatch
 import re
-import sys
+import tomllib
 from pathlib import Path
 
 import pytest
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
+from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DATA = ["data/mnist_5k.npz", "data/NOTICE"]
@@ -94,13 +90,46 @@ def test_dependency_names_agree(pyproject, environment):
     assert conda_names - pip_names == set(), "in environment.yml but not in pyproject.toml"
 
 
-def test_version_bounds_agree(pyproject, environment):
-    pip_specs = pyproject_requirements(pyproject)
+def read_lock(text):
+    """{name: version} from requirements.lock (name==version lines, # comments)."""
+    pins = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.strip().partition("==")
+            pins[normalise(name)] = version
+    return pins
+
+
+@pytest.fixture(scope="module")
+def lock():
+    return read_lock((ROOT / "requirements.lock").read_text(encoding="utf-8"))
+
+
+def test_lock_pins_every_dependency_within_its_range(pyproject, lock):
+    outside = {
+        name: (spec, lock.get(name))
+        for name, spec in pyproject_requirements(pyproject).items()
+        if lock.get(name) not in SpecifierSet(spec)
+    }
+    assert outside == {}, "requirements.lock lacks a dependency or pins it outside pyproject's range"
+
+
+def test_environment_yml_pins_the_locked_versions(pyproject, environment, lock):
     conda_specs = conda_requirements(environment)
-    differ = {n: (s, conda_specs[n]) for n, s in pip_specs.items() if conda_specs.get(n, s) != s}
-    assert differ == {}, "version bounds differ (pyproject, environment.yml)"
+    differ = {
+        name: (conda_specs.get(name), lock.get(name))
+        for name in pyproject_requirements(pyproject)
+        if conda_specs.get(name) != f"=={lock.get(name)}"
+    }
+    assert differ == {}, "environment.yml and requirements.lock pin different versions"
     python = re.sub(r"\s+", "", pyproject["project"]["requires-python"])
     assert conda_specs.get("python") == python, "python bound differs from requires-python"
+
+
+def test_lock_comparison_can_fail(pyproject):
+    pins = read_lock("# header\nnumpy==1.20.0\nMatplotlib==3.11.2\n")
+    assert pins == {"numpy": "1.20.0", "matplotlib": "3.11.2"}
+    assert pins["numpy"] not in SpecifierSet(pyproject_requirements(pyproject)["numpy"])
 
 
 def test_environment_yml_is_conda_forge_and_installs_the_project(environment):
@@ -115,10 +144,10 @@ def test_comparison_notices_a_missing_dependency(pyproject):
     """The agreement check above can fail: drop one dependency and it is noticed."""
     env = parse_environment_yml(
         "name: zerotsuku\nchannels:\n  - conda-forge\ndependencies:\n"
-        "  - python>=3.10\n  - numpy>=1.24  # comment\n  - pip\n  - pip:\n      - -e .\n"
+        "  - python>=3.11\n  - numpy>=1.24  # comment\n  - pip\n  - pip:\n      - -e .\n"
         "  - ruff>=0.5\n"
     )
-    assert env["dependencies"] == ["python>=3.10", "numpy>=1.24", "pip", "ruff>=0.5"]
+    assert env["dependencies"] == ["python>=3.11", "numpy>=1.24", "pip", "ruff>=0.5"]
     assert env["pip"] == ["-e ."]
     missing = set(pyproject_requirements(pyproject)) - set(conda_requirements(env))
     assert "matplotlib" in missing
