@@ -79,6 +79,8 @@ def test_plot_digits_bad_input():
         plot_digits(np.full((2, 784), np.inf))
     with pytest.raises(TypeError, match="images must hold real numbers"):
         plot_digits(np.array([["a"] * 784]))
+    with pytest.raises(ValueError, match="predictions contains NaN"):
+        plot_digits(digit_images(4), predictions=np.full((4, 10), np.nan))  # a diverged net
     with pytest.raises(ValueError, match="images is empty"):
         plot_digits(np.zeros((0, 784)))
 

@@ -27,7 +27,7 @@ from zerotsuku.plotting import (  # noqa: E402
     plot_history,
     plot_loss,
 )
-from zerotsuku.plotting.style import _labels, _limits, _opacity, _values  # noqa: E402
+from zerotsuku.plotting.style import _float_values, _labels, _limits, _opacity  # noqa: E402
 
 MODULES = ("style", "functions", "curves", "boundaries", "fields", "digits")
 PACKAGE = Path(plotting.__file__).parent
@@ -247,12 +247,12 @@ def test_opacity_kind_and_value():
 
 
 def test_values_keep_nan_and_inf_but_refuse_the_wrong_kind():
-    out = _values("losses", np.array([1.0, np.nan, np.inf], dtype=np.float32))
+    out = _float_values("losses", np.array([1.0, np.nan, np.inf], dtype=np.float32))
     assert out.dtype == np.float64 and np.isnan(out[1]) and np.isinf(out[2])
-    assert _values("losses", [True, False]).tolist() == [1.0, 0.0]
+    assert _float_values("losses", [True, False]).tolist() == [1.0, 0.0]
     for bad in (["a"], [1 + 2j], [[1.0], [1.0, 2.0]], [object()]):
         with pytest.raises(TypeError, match="losses must"):
-            _values("losses", bad)
+            _float_values("losses", bad)
 
 
 def test_labels_from_labels_or_rows():
@@ -263,3 +263,12 @@ def test_labels_from_labels_or_rows():
         _labels("t", ["a", "b"], 2)
     with pytest.raises(ValueError, match="whole-number labels"):
         _labels("t", [0.5, 1.0], 2)
+
+
+def test_label_rows_must_be_numbers():
+    # Rows of text or NaN scores (a diverged network) used to give labels all the same.
+    assert _labels("t", np.array([[False, True], [True, False]]), 2).tolist() == [1, 0]
+    with pytest.raises(TypeError, match="predictions must hold real numbers"):
+        _labels("predictions", [["a", "b"], ["c", "d"]], 2)
+    with pytest.raises(ValueError, match="predictions contains NaN"):
+        _labels("predictions", np.full((2, 10), np.nan), 2)

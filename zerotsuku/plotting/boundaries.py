@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._checks import finite_number
-from .style import MARKERS, _at_most, _class_colors, _drawing, _finish, _finite, _labels
+from .style import MARKERS, _class_colors, _drawing, _finish, _finite_floats, _labels, _whole_in
 
 __all__ = ["plot_decision_boundary"]
 
@@ -37,7 +37,7 @@ def _scores_on(predict, grid, labels):
             f"shape {grid.shape}, got {scores.shape}"
         )
     try:
-        scores = _finite("predict's output", scores)
+        scores = _finite_floats("predict's output", scores)
     except ValueError:
         raise ValueError("predict returned NaN or inf on the grid") from None
     num_classes = scores.shape[1]
@@ -170,11 +170,11 @@ def plot_decision_boundary(
     """
     if not callable(predict):
         raise TypeError(f"predict must be callable, got {type(predict).__name__}")
-    x = _finite("x", x)
+    x = _finite_floats("x", x)
     if x.ndim != 2 or x.shape[1] != 2 or x.shape[0] == 0:
         raise ValueError(f"x must have shape (n, 2) with n >= 1, got {x.shape}")
     labels = _checked_labels(t, x.shape[0])
-    resolution = _at_most("resolution", resolution, 2, 2000)
+    resolution = _whole_in("resolution", resolution, 2, 2000)
     margin = finite_number("margin", margin)
     if margin < 0:
         raise ValueError(f"margin must be a finite number >= 0, got {margin}")

@@ -9,9 +9,9 @@ from .style import (
     _closed_on_error,
     _drawing,
     _finish,
-    _finite,
+    _finite_floats,
+    _float_values,
     _opacity,
-    _values,
     new_figure,
     styled,
 )
@@ -58,7 +58,7 @@ def smooth(values, window):
     array([1., 2., 3.])
     """
     window = whole_number("window", window, 1)
-    v = _values("values", values)
+    v = _float_values("values", values)
     if v.ndim != 1:
         raise ValueError(f"values must be 1-D, got shape {v.shape}")
     if v.size == 0:
@@ -87,7 +87,7 @@ def _losses_of(history_or_losses):
     else:
         values, name, diverged = history_or_losses, "losses", False
     try:
-        losses = _values(name, values)
+        losses = _float_values(name, values)
     except TypeError as exc:
         raise TypeError(
             "expected a TrainingHistory (anything with .train_loss) or a 1-D array of "
@@ -236,7 +236,7 @@ def _mark_divergence(ax, iters, kept):
 
 
 def _accuracies(name, value):
-    accuracies = _finite(name, value)
+    accuracies = _finite_floats(name, value)
     if accuracies.size and not (accuracies.min() >= 0 and accuracies.max() <= 1):
         raise ValueError(f"{name} must hold accuracies in [0, 1]")
     return accuracies
@@ -262,7 +262,7 @@ def _accuracy_arrays(history):
     per_epoch = getattr(history, "iter_per_epoch", None)
     if acc_iters is None or per_epoch is None:
         return np.arange(1, train.size + 1, dtype=np.float64), train, test
-    acc_iters = _finite("history.acc_iters", acc_iters)
+    acc_iters = _finite_floats("history.acc_iters", acc_iters)
     if acc_iters.shape != train.shape:
         raise ValueError(
             f"history.acc_iters must match train_acc {train.shape}, got {acc_iters.shape}"

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._checks import whole_number
-from .style import WRONG_COLOR, _closed_on_error, _finite, _labels, styled
+from .style import WRONG_COLOR, _closed_on_error, _finite_floats, _labels, styled
 
 __all__ = ["plot_digits"]
 
@@ -27,7 +27,7 @@ def _digit_images(images):
         )
     if arr.shape[0] == 0:
         raise ValueError("images is empty: nothing to show")
-    return _finite("images", arr)
+    return _finite_floats("images", arr)
 
 
 def _title(ax, true, pred):

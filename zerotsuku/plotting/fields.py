@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .style import _WARNING, PALETTE, _at_most, _drawing, _finish, _limits, _values
+from .style import _WARNING, PALETTE, _drawing, _finish, _float_values, _limits, _whole_in
 
 __all__ = ["plot_gradient_field"]
 
@@ -33,7 +33,7 @@ def _arrows(grad, xlim, ylim, n):
     gx = xlim[0] + cell_x * (np.arange(n) + 0.5)
     gy = ylim[0] + cell_y * (np.arange(n) + 0.5)
     xx, yy = np.meshgrid(gx, gy)
-    g = _evaluate_on_points(grad, np.column_stack([xx.ravel(), yy.ravel()]), "grad", False)
+    g = _evaluate_on_points(grad, np.column_stack([xx.ravel(), yy.ravel()]), "grad", scalar=False)
     u, v = -g[:, 0].reshape(xx.shape), -g[:, 1].reshape(xx.shape)
     longest = float(np.hypot(u, v).max())
     scale = longest / (0.9 * min(cell_x, cell_y)) if longest > 0 else 1.0
@@ -122,9 +122,9 @@ def plot_gradient_field(
     if f is not None and not callable(f):
         raise TypeError(f"f must be callable or None, got {type(f).__name__}")
     xlim, ylim = _limits("xlim", xlim), _limits("ylim", ylim)
-    n = _at_most("n", n, 2, 60)
+    n = _whole_in("n", n, 2, 60)
     if path is not None:
-        path = _values("path", path)
+        path = _float_values("path", path)
         if path.ndim != 2 or path.shape[1] != 2 or path.shape[0] == 0:
             raise ValueError(f"path must have shape (k, 2) with k >= 1, got {path.shape}")
 

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .style import _drawing, _finish, _finite, _limits, _values
+from .style import _drawing, _finish, _finite_floats, _float_values, _limits
 
 __all__ = ["plot_functions"]
 
@@ -16,7 +16,7 @@ def _curves(functions, x):
     """(label, y) of each function on ``x``; infinite y become NaN, a gap in the line."""
     curves = []
     for label, f in functions.items():
-        y = _values(f"values of {label!r}", f(x.copy()) if callable(f) else f)
+        y = _float_values(f"values of {label!r}", f(x.copy()) if callable(f) else f)
         if y.shape != x.shape:
             hint = " (it must work element-wise on an array)" if callable(f) else ""
             raise ValueError(
@@ -77,7 +77,7 @@ def plot_functions(
         )
     if len(functions) == 0:
         raise ValueError("functions is empty: give at least one label -> function")
-    x = np.linspace(-5.0, 5.0, 501) if x is None else _finite("x", x)
+    x = np.linspace(-5.0, 5.0, 501) if x is None else _finite_floats("x", x)
     if x.ndim != 1 or x.size < 2:
         raise ValueError(f"x must be a 1-D array of at least 2 points, got shape {x.shape}")
     if ylim is not None:

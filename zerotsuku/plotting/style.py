@@ -186,7 +186,7 @@ def _class_colors(num_classes):
 # --------------------------------------------------------------------------- argument checks
 
 
-def _values(name, value):
+def _float_values(name, value):
     """:func:`~zerotsuku._checks.float_array` as float64, where NaN is allowed.
 
     NaN and inf mean something in a figure: a gap in a curve, a loss that diverged, a path
@@ -200,7 +200,7 @@ def _values(name, value):
     return array.astype(np.float64, copy=False)
 
 
-def _finite(name, value):
+def _finite_floats(name, value):
     """``float_array`` as float64, with inf refused as well as NaN."""
     array = float_array(name, value).astype(np.float64, copy=False)
     if np.isinf(array).any():
@@ -228,7 +228,7 @@ def _opacity(name, value):
     return number
 
 
-def _at_most(name, value, low, high):
+def _whole_in(name, value, low, high):
     """:func:`~zerotsuku._checks.whole_number` from ``low`` to ``high``."""
     number = whole_number(name, value, low)
     if number > high:
@@ -240,7 +240,7 @@ def _labels(name, value, n):
     """Integer labels from ``n`` labels (n,) or from one-hot or score rows (n, C) (argmax)."""
     array = np.asarray(value)
     if array.ndim == 2 and array.shape[0] == n:
-        return array.argmax(axis=1)
+        return _finite_floats(name, array).argmax(axis=1)
     if array.shape != (n,):
         raise ValueError(f"{name} must have shape ({n},) or ({n}, C), got {array.shape}")
     if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
