@@ -111,7 +111,9 @@ def test_lock_pins_every_dependency_within_its_range(pyproject, lock):
         for name, spec in pyproject_requirements(pyproject).items()
         if lock.get(name) not in SpecifierSet(spec)
     }
-    assert outside == {}, "requirements.lock lacks a dependency or pins it outside pyproject's range"
+    assert outside == {}, (
+        "requirements.lock lacks a dependency or pins it outside pyproject's range"
+    )
 
 
 def test_environment_yml_pins_the_locked_versions(pyproject, environment, lock):
@@ -185,3 +187,16 @@ def test_readme_starts_with_make_lab_and_make_test():
 def test_readme_command_reader_sees_order():
     text = "Intro\n\n```sh\n$ make test  # runs\n```\n\n```\nmake lab\n```\n"
     assert readme_commands(text) == ["make test", "make lab"]
+
+
+def test_every_subpackage_is_installed(pyproject):
+    """A folder of the package missing from the wheel would import only from a checkout."""
+    from setuptools import find_packages
+
+    include = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    found = set(find_packages(where=ROOT, include=include))
+    folders = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in ROOT.glob("zerotsuku/**/__init__.py")
+    }
+    assert folders and folders <= found, f"not installed: {sorted(folders - found)}"
