@@ -1,47 +1,37 @@
-"""The full MNIST data set: download, verify, parse and cache it, safely.
+"""The full MNIST data set: download, verify, parse and cache it.
 
-MNIST comes as four gzipped IDX files. ``load`` returns them as uint8 arrays and
-keeps a parsed copy in ``data_dir/mnist.npz``. What can go wrong is handled here:
+MNIST comes as four gzipped IDX files. ``load`` returns them as uint8 arrays and keeps a
+parsed copy in ``data_dir/mnist.npz``. The downloading is pooch's (``zerotsuku._mirrors``):
+each file is checked against its sha256 and reaches its name only once verified, so two
+processes loading at once both succeed and a cut download is never trusted. Kept here:
+the mirror order and what to do when every mirror fails, our IDX parser, and the cache,
+an ``.npz`` read with ``allow_pickle=False`` (no pickle anywhere) and tied to the
+checksums of the files it was built from.
 
-- each mirror is tried in turn, with a timeout on every network wait;
-- each file is checked against its sha256 before use;
-- a download goes to a temporary file in ``data_dir`` and takes its real name by
-  ``os.replace`` only once verified, so a partial or wrong file is never trusted;
-- an exclusive lock file makes two processes (two kernels of one class account)
-  take turns, so both succeed and the files are fetched once;
-- the cache is an ``.npz`` read with ``allow_pickle=False``: no pickle anywhere.
-
-Run ``python -m zerotsuku.mnist download`` once, ahead of a class.
+Run ``python -m zerotsuku download`` once, ahead of a class.
 """
 
 import argparse
-import contextlib
 import gzip
-import hashlib
-import http.client
 import os
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
+import warnings
 import zipfile
 from pathlib import Path
 
 import numpy as np
+import pooch
 
-from ._checks import positive_number
-
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None
-    import msvcrt
+from . import _mnist_download
+from ._checks import positive_number, whole_number
+from ._mnist_download import MNISTDownloadError
 
 __all__ = [
     "DEFAULT_CHECKSUMS",
     "DEFAULT_MIRRORS",
     "FILES",
+    "SIZES",
     "MNISTDownloadError",
     "default_data_dir",
     "download",
@@ -78,12 +68,22 @@ DEFAULT_CHECKSUMS = {
 }
 """The published sha256 of each file."""
 
+SIZES = {
+    "train-images-idx3-ubyte.gz": 9_912_422,
+    "train-labels-idx1-ubyte.gz": 28_881,
+    "t10k-images-idx3-ubyte.gz": 1_648_877,
+    "t10k-labels-idx1-ubyte.gz": 4_542,
+}
+"""The size in bytes of each file: no download may be longer."""
+
+MAX_BYTES = 64_000_000
+"""The cap on a file whose checksum is not MNIST's own (its size is not known)."""
+
 CACHE_NAME = "mnist.npz"
-LOCK_NAME = ".mnist.lock"
 DEFAULT_TIMEOUT = 30.0
 """Seconds a mirror may stay silent (connecting or mid-transfer) before the next is tried."""
-DEFAULT_LOCK_TIMEOUT = 600.0
-"""Seconds to wait for another process that is downloading into the same folder."""
+DEFAULT_TIME_LIMIT = 600.0
+"""Seconds one file's download may take in all before the next mirror is tried."""
 
 _MAGIC = {"x": 0x00000803, "t": 0x00000801}  # unsigned bytes; 3-D images, 1-D labels
 _IDX_TYPES = {
@@ -94,26 +94,18 @@ _IDX_TYPES = {
     0x0D: np.dtype(">f4"),
     0x0E: np.dtype(">f8"),
 }
-_CHUNK = 1 << 16
-_TEMP_SUFFIX = ".part"
-
-
-class MNISTDownloadError(OSError):
-    """Every mirror failed for a file; ``attempts`` lists (url, reason) of each failed try."""
-
-    def __init__(self, message, attempts=()):
-        super().__init__(message)
-        self.attempts = list(attempts)
-
-    def __str__(self):
-        return self.args[0]
+_SECTION = '``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST data set"'
 
 
 def default_data_dir():
     """Where the full set is cached when no ``data_dir`` is given.
 
-    ``$ZEROTSUKU_DATA`` if set, else ``$XDG_CACHE_HOME/zerotsuku``, else
-    ``~/.cache/zerotsuku``. Read at each call; never inside the package.
+    ``$ZEROTSUKU_DATA`` if set, else the system's cache folder for zerotsuku
+    (``pooch.os_cache``: ``$XDG_CACHE_HOME/zerotsuku`` or ``~/.cache/zerotsuku`` on
+    Linux, ``~/Library/Caches/zerotsuku`` on macOS, ``%LOCALAPPDATA%\\zerotsuku\\Cache``
+    on Windows). Read at each call; never inside the package.
+
+    Used by ``load`` and ``zerotsuku.datasets.load_mnist``.
 
     Examples
     --------
@@ -122,8 +114,7 @@ def default_data_dir():
     """
     if os.environ.get("ZEROTSUKU_DATA"):
         return Path(os.environ["ZEROTSUKU_DATA"]).expanduser()
-    cache_home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache_home).expanduser() / "zerotsuku"
+    return Path(pooch.os_cache("zerotsuku"))
 
 
 # ----------------------------------------------------------------------------- arguments
@@ -131,10 +122,18 @@ def default_data_dir():
 
 def _check_data_dir(data_dir):
     if data_dir is None:
-        return default_data_dir()
-    if not isinstance(data_dir, (str, os.PathLike)):
+        path = default_data_dir()
+        name = "ZEROTSUKU_DATA" if os.environ.get("ZEROTSUKU_DATA") else "the cache folder"
+    elif isinstance(data_dir, (str, os.PathLike)):
+        path, name = Path(data_dir).expanduser(), "data_dir"
+    else:
         raise TypeError(f"data_dir must be a path (str or os.PathLike), got {data_dir!r}")
-    return Path(data_dir).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ValueError(
+            f"{name} is {path}, which is a file, not a folder: point {name} at a folder "
+            "(it is made if missing) where the full MNIST set may be stored"
+        )
+    return path
 
 
 def _check_mirrors(mirrors):
@@ -167,6 +166,19 @@ def _check_checksums(checksums):
             raise ValueError(f"checksum of {name} must be 64 hex digits (sha256), got {value!r}")
         result[name] = value
     return result
+
+
+def _check_sizes(sizes, checksums):
+    """Byte caps: the given sizes, else MNIST's own for MNIST's files, else MAX_BYTES."""
+    if sizes is None:
+        return {
+            name: SIZES[name] if checksums[name] == DEFAULT_CHECKSUMS[name] else MAX_BYTES
+            for name in FILES.values()
+        }
+    missing = [name for name in FILES.values() if name not in sizes]
+    if missing:
+        raise ValueError(f"sizes has no entry for {', '.join(missing)}")
+    return {name: whole_number(f"sizes[{name!r}]", sizes[name], 1) for name in FILES.values()}
 
 
 # ----------------------------------------------------------------------------- IDX format
@@ -269,42 +281,49 @@ def _read_cache(data_dir, checksums):
             if npz["sha256"].tolist() != [checksums[name] for name in FILES.values()]:
                 return None
             arrays = {key: npz[key] for key in FILES}
-    except FileNotFoundError:
-        return None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile):
-        return None  # unreadable: rebuilt from the verified files
+        return None  # missing or unreadable: rebuilt from the verified files
     for part in ("train", "test"):
         x, t = arrays[f"x_{part}"], arrays[f"t_{part}"]
-        if not (
-            x.dtype == t.dtype == np.uint8
-            and x.ndim == 3
-            and x.shape[1:] == (28, 28)
-            and t.shape == (len(x),)
-        ):
+        if x.dtype != np.uint8 or t.dtype != np.uint8:
+            return None
+        if x.shape[1:] != (28, 28) or t.shape != x.shape[:1]:
             return None
     return arrays
 
 
-def _atomic_write(path, write):
-    """Call ``write(file)`` on a temporary file beside ``path``, then rename it to ``path``."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_SUFFIX)
+def _write_cache(data_dir, arrays, checksums):
+    """Write the cache atomically; if ``data_dir`` cannot take it, warn and go on without."""
+    sums = np.array([checksums[name] for name in FILES.values()])
+    try:
+        fd, temp = tempfile.mkstemp(dir=data_dir, prefix=f".{CACHE_NAME}.", suffix=".part")
+    except OSError as error:
+        return _warn_no_cache(data_dir, error)
     try:
         with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, path)
+            np.savez_compressed(f, sha256=sums, **arrays)
+        os.replace(temp, data_dir / CACHE_NAME)
+    except OSError as error:
+        _warn_no_cache(data_dir, error)
     finally:
         Path(temp).unlink(missing_ok=True)
 
 
-def _write_cache(data_dir, arrays, checksums):
-    sums = np.array([checksums[name] for name in FILES.values()])
-    _atomic_write(data_dir / CACHE_NAME, lambda f: np.savez_compressed(f, sha256=sums, **arrays))
+def _warn_no_cache(data_dir, error):
+    message = str(_mnist_download.folder_error(data_dir, error))
+    warnings.warn(
+        f"the full MNIST set is loaded, but its cache {CACHE_NAME} was not saved: {message} "
+        "Until then each load parses the four files again (a few seconds).",
+        RuntimeWarning,
+        stacklevel=4,
+    )
 
 
 def is_cached(data_dir=None, checksums=None):
     """Whether ``data_dir`` holds a sound cache of the files with these checksums.
+
+    Taught in ``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST data
+    set" (the full-data run happens only where this is True).
 
     Examples
     --------
@@ -316,210 +335,7 @@ def is_cached(data_dir=None, checksums=None):
     return _read_cache(data_dir, checksums) is not None
 
 
-# ----------------------------------------------------------------------------- locking
-
-
-def _try_lock(fd):
-    """Take the exclusive lock on ``fd`` or raise BlockingIOError if another holds it."""
-    if fcntl is not None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    else:
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError as error:
-            raise BlockingIOError(str(error)) from None
-
-
-def _unlock(fd):
-    if fcntl is not None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-    else:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-
-@contextlib.contextmanager
-def _exclusive_lock(path, timeout, progress):
-    """Hold ``path`` locked; yields False where the file system cannot lock.
-
-    Without a lock the result is still correct, because every file reaches its
-    name by atomic replacement; the downloads are merely not shared.
-    """
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    locked = False
-    try:
-        deadline = time.monotonic() + timeout
-        while not locked:
-            try:
-                _try_lock(fd)
-                locked = True
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise TimeoutError(
-                        f"another process has held {path} for over {timeout:g} s (a download "
-                        "into the same folder?); try again once it has finished, or end it "
-                        "if it hangs: the lock goes with its process"
-                    ) from None
-                _say(progress, f"waiting for another process to finish with {path.parent} ...")
-                progress = False
-                time.sleep(0.05)
-            except OSError:
-                break  # e.g. a network file system without flock
-        yield locked
-    finally:
-        if locked:
-            _unlock(fd)
-        os.close(fd)
-
-
-def _remove_leftovers(data_dir):
-    """Delete temporary files a killed process left; only safe while holding the lock."""
-    for name in (*FILES.values(), CACHE_NAME):
-        for temp in data_dir.glob(f".{name}.*{_TEMP_SUFFIX}"):
-            temp.unlink(missing_ok=True)
-
-
 # ----------------------------------------------------------------------------- download
-
-
-def _say(enabled, message):
-    if enabled:
-        print(message, file=sys.stderr, flush=True)
-
-
-def _size(n_bytes):
-    return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 1e6 else f"{n_bytes / 1e3:.1f} kB"
-
-
-class _Progress:
-    """One self-rewriting line on stderr (works in a terminal and in a notebook)."""
-
-    def __init__(self, label, total, enabled):
-        self.label, self.total, self.enabled = label, total, enabled
-        self.last = 0.0
-
-    def update(self, done, force=False):
-        now = time.monotonic()
-        if not self.enabled or (not force and now - self.last < 0.2):
-            return
-        self.last = now
-        text = _size(done)
-        if self.total:
-            text += f" of {_size(self.total)} {100 * done / self.total:3.0f}%"
-        sys.stderr.write(f"\r{self.label}  {text:<28}")
-        sys.stderr.flush()
-
-    def close(self, done):
-        if self.enabled:
-            self.update(done, force=True)
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
-class _Failure(Exception):
-    """Why one mirror did not deliver one file."""
-
-
-def _sha256_file(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _fetch(url, path, expected, timeout, progress):
-    """Download ``url`` to ``path`` via a temporary file, or raise _Failure."""
-    request = urllib.request.Request(url, headers={"User-Agent": "zerotsuku-mnist/1"})
-
-    def write(out):
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            length = response.headers.get("Content-Length", "")
-            total = int(length) if length.isdigit() else None
-            digest, received, head = hashlib.sha256(), 0, b""
-            bar = _Progress(path.name, total, progress)
-            try:
-                while chunk := response.read(_CHUNK):
-                    head = head or chunk[:16]
-                    out.write(chunk)
-                    digest.update(chunk)
-                    received += len(chunk)
-                    bar.update(received)
-            finally:
-                bar.close(received)
-        if total is not None and received != total:
-            raise _Failure(f"transfer cut short: {received:,} of {total:,} bytes arrived")
-        if digest.hexdigest() != expected:
-            raise _Failure(_mismatch(received, digest.hexdigest(), expected, head))
-
-    try:
-        _atomic_write(path, write)
-    except urllib.error.HTTPError as error:
-        raise _Failure(f"HTTP {error.code} {error.reason}") from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            raise _Failure(f"timed out: no data for {timeout:g} s") from None
-        raise _Failure(f"unreachable: {error.reason}") from None
-    except TimeoutError:
-        raise _Failure(f"timed out: no data for {timeout:g} s") from None
-    except http.client.IncompleteRead as error:
-        raise _Failure(f"transfer cut short: {len(error.partial):,} bytes arrived") from None
-    except (http.client.HTTPException, OSError) as error:
-        raise _Failure(f"{type(error).__name__}: {error}") from None
-
-
-def _mismatch(size, actual, expected, head):
-    text = f"sha256 mismatch: got {size:,} bytes hashing to {actual}, expected {expected}"
-    if head.lstrip()[:1] == b"<":
-        text += " (it looks like a web page: a proxy or a login portal?)"
-    return text
-
-
-def _failure_message(name, data_dir, attempts, checksums, note):
-    lines = [f"Could not download {name} of the full MNIST set. Every mirror failed:"]
-    lines += [f"  - {url}: {reason}" for url, reason in attempts]
-    if note:
-        lines.append(f"Also: {note}.")
-    lines += [
-        "",
-        "To install the full set by hand, fetch these four files from an MNIST mirror (the",
-        "URLs above, on a machine that reaches them) and put them, with these names and",
-        f"still gzipped, in {data_dir}:",
-        *(f"  {n:28s} sha256 {checksums[n]}" for n in FILES.values()),
-        'Then run `python -m zerotsuku.mnist download` or load_mnist(source="full") again:',
-        "the files are checked against these sha256 values and cached, with no network.",
-        'Meanwhile load_mnist(source="bundled") serves the 5,000 digits shipped with zerotsuku.',
-    ]
-    return "\n".join(lines)
-
-
-def _ensure_file(data_dir, name, expected, order, attempts, options):
-    """Make ``data_dir/name`` a verified copy; ``order`` lists mirrors, best first."""
-    path = data_dir / name
-    note = None
-    if path.is_file():
-        actual = _sha256_file(path)
-        if actual == expected:
-            return
-        note = f"{path} was already there with sha256 {actual}, expected {expected}"
-    if not options["allow_download"]:
-        if note:
-            raise ValueError(f"{note}: delete it or put the right file in its place")
-        raise FileNotFoundError(f"{path} is missing and downloading is off")
-    for base in list(order):
-        url = base.rstrip("/") + "/" + name
-        try:
-            _fetch(url, path, expected, options["timeout"], options["progress"])
-        except _Failure as failure:
-            attempts.append((url, str(failure)))
-            _say(options["progress"], f"{url}: {failure}; trying the next mirror")
-            continue
-        order.remove(base)
-        order.insert(0, base)  # the next files try the mirror that worked first
-        return
-    raise MNISTDownloadError(
-        _failure_message(name, data_dir, attempts, options["checksums"], note), attempts
-    )
 
 
 def load(
@@ -527,9 +343,10 @@ def load(
     *,
     mirrors=None,
     checksums=None,
+    sizes=None,
     allow_download=True,
     timeout=DEFAULT_TIMEOUT,
-    lock_timeout=DEFAULT_LOCK_TIMEOUT,
+    time_limit=DEFAULT_TIME_LIMIT,
     progress=True,
 ):
     """The full MNIST set as uint8 arrays, downloaded and cached on first use.
@@ -537,18 +354,23 @@ def load(
     Parameters
     ----------
     data_dir : str or os.PathLike, optional
-        Cache folder; default ``default_data_dir()``.
+        Cache folder; default ``default_data_dir()``. A folder you cannot write to is
+        fine if it already holds the verified files or their cache.
     mirrors : list of str, optional
-        Base URLs tried in order; default ``DEFAULT_MIRRORS``.
+        Base URLs (``http(s)://`` or ``file://``) tried in order; default
+        ``DEFAULT_MIRRORS``.
     checksums : dict, optional
         File name -> sha256 of the four files; default ``DEFAULT_CHECKSUMS``.
+    sizes : dict, optional
+        File name -> size in bytes: a response longer than that is refused and nothing
+        past it is written. Default ``SIZES`` for MNIST's own files, else ``MAX_BYTES``.
     allow_download : bool, default True
         If False, use only what ``data_dir`` holds: raise FileNotFoundError when
         a file is missing (files placed there by hand are verified and cached).
     timeout : float, default 30
         Seconds a mirror may stay silent before the next one is tried.
-    lock_timeout : float, default 600
-        Seconds to wait while another process fills the same folder.
+    time_limit : float, default 600
+        Seconds one file's download may take in all before the next mirror is tried.
     progress : bool, default True
         Show download progress and mirror failures on stderr.
 
@@ -562,45 +384,50 @@ def load(
     MNISTDownloadError
         No mirror delivered a file; the message lists every URL tried and why it
         failed, and how to place the files by hand.
+    OSError
+        ``data_dir`` cannot be written (full disk, read-only) while a file is missing;
+        the message names the folder and what to do.
     ValueError
-        A file has the right checksum but is not valid MNIST IDX data.
-    TimeoutError
-        Another process held the lock for longer than ``lock_timeout``.
+        A file has the right checksum but is not valid MNIST IDX data, or ``data_dir``
+        (or ``$ZEROTSUKU_DATA``) names a file rather than a folder.
+
+    Notes
+    -----
+    Taught in ``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST
+    data set", through ``load_mnist(source="full")``.
     """
     data_dir = _check_data_dir(data_dir)
+    checksums = _check_checksums(checksums)
     options = {
-        "checksums": _check_checksums(checksums),
+        "checksums": checksums,
+        "sizes": _check_sizes(sizes, checksums),
         "allow_download": bool(allow_download),
         "timeout": positive_number("timeout", timeout),
+        "time_limit": positive_number("time_limit", time_limit),
         "progress": bool(progress),
     }
     order = _check_mirrors(mirrors)
-    lock_timeout = positive_number("lock_timeout", lock_timeout)
-    checksums = options["checksums"]
     arrays = _read_cache(data_dir, checksums)
     if arrays is None:
-        if not allow_download:
-            missing = [n for n in FILES.values() if not (data_dir / n).is_file()]
-            if missing:
-                raise FileNotFoundError(f"the full MNIST set is not in {data_dir}")
-        data_dir.mkdir(parents=True, exist_ok=True)
-        with _exclusive_lock(data_dir / LOCK_NAME, lock_timeout, options["progress"]) as locked:
-            arrays = _read_cache(data_dir, checksums)  # another process may have just made it
-            if arrays is None:
-                if locked:
-                    _remove_leftovers(data_dir)
-                attempts = []
-                for name in FILES.values():
-                    _ensure_file(data_dir, name, checksums[name], order, attempts, options)
-                arrays = _read_mnist_files(data_dir)
-                _write_cache(data_dir, arrays, checksums)
+        if not allow_download and not all((data_dir / n).is_file() for n in FILES.values()):
+            raise FileNotFoundError(f"the full MNIST set is not in {data_dir}")
+        attempts = []
+        for name in FILES.values():
+            sha256, limit = checksums[name], options["sizes"][name]
+            _mnist_download.ensure_file(
+                data_dir / name, sha256, order, attempts, options | {"max_bytes": limit}
+            )
+        arrays = _read_mnist_files(data_dir)
+        _write_cache(data_dir, arrays, checksums)
     return tuple(arrays[key] for key in FILES)
 
 
 def download(data_dir=None, **kwargs):
     """Fetch, verify and cache the full set ahead of time; return the cache's path.
 
-    Takes the keyword arguments of ``load``.
+    Takes the keyword arguments of ``load``. Taught in ``08_minibatch_training.ipynb``,
+    section "6 · Optional: the full MNIST data set", as ``python -m zerotsuku.mnist
+    download`` (which calls it through ``main``).
     """
     load(data_dir, **kwargs)
     return _check_data_dir(data_dir) / CACHE_NAME
@@ -629,7 +456,7 @@ def _status(data_dir, checksums):
         if not path.is_file():
             state = "missing"
         else:
-            state = "ok" if _sha256_file(path) == checksums[name] else "WRONG sha256"
+            state = "ok" if pooch.file_hash(str(path)) == checksums[name] else "WRONG sha256"
         print(f"  {name:28s} {state}")
     arrays = _read_cache(data_dir, checksums)
     if arrays is None:
@@ -640,28 +467,16 @@ def _status(data_dir, checksums):
     return 0
 
 
-def main(argv=None, prog=None):
-    """Command line: ``download`` the full set, or show its ``status``; returns the exit code.
-
-    Examples
-    --------
-    ``python -m zerotsuku.mnist download --data-dir /srv/class/mnist``
-    """
-    if prog is None:  # a console script keeps its own name; ``-m`` would say "mnist.py"
-        script = Path(sys.argv[0]).name
-        prog = "python -m zerotsuku.mnist" if script.endswith(".py") else script
+def _parser(prog):
     parser = argparse.ArgumentParser(
-        prog=prog,
-        description="Download, verify and cache the full MNIST set (70,000 images).",
+        prog=prog, description="Download, verify and cache the full MNIST set (70,000 images)."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     get = commands.add_parser("download", help="download, verify and cache the full set")
     status = commands.add_parser("status", help="show where the full set is and if it is whole")
     for command in (get, status):
         command.add_argument(
-            "--data-dir",
-            help=f"cache folder (default $ZEROTSUKU_DATA, else ~/.cache/zerotsuku; "
-            f"here: {default_data_dir()})",
+            "--data-dir", help=f"cache folder (default $ZEROTSUKU_DATA, else {default_data_dir()})"
         )
         command.add_argument(
             "--checksums", metavar="FILE", help="sha256sum-style file to use instead of MNIST's"
@@ -675,16 +490,33 @@ def main(argv=None, prog=None):
         + ", ".join(DEFAULT_MIRRORS)
         + ")",
     )
-    get.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT,
-        help=f"seconds a mirror may stay silent (default {DEFAULT_TIMEOUT:g})",
-    )
+    for option, default, what in (
+        ("--timeout", DEFAULT_TIMEOUT, "a mirror may stay silent"),
+        ("--time-limit", DEFAULT_TIME_LIMIT, "one file may take in all"),
+    ):
+        get.add_argument(option, type=float, default=default, help=f"seconds {what} ({default:g})")
     get.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return parser
+
+
+def main(argv=None, prog=None):
+    """Command line: ``download`` the full set, or show its ``status``; returns the exit code.
+
+    Taught in ``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST data
+    set": ``python -m zerotsuku download`` (also ``python -m zerotsuku.mnist`` and the
+    ``zerotsuku-mnist`` script).
+
+    Examples
+    --------
+    ``python -m zerotsuku download --data-dir /srv/class/mnist``
+    """
+    if prog is None:  # a console script keeps its own name; ``-m`` would say "mnist.py"
+        script = Path(sys.argv[0]).name
+        prog = "python -m zerotsuku.mnist" if script.endswith(".py") else script
+    parser = _parser(prog)
     args = parser.parse_args(argv)
-    data_dir = _check_data_dir(args.data_dir)
     try:
+        data_dir = _check_data_dir(args.data_dir)
         checksums = _read_checksum_file(args.checksums) if args.checksums else None
     except (OSError, ValueError) as error:
         parser.error(str(error))
@@ -696,6 +528,7 @@ def main(argv=None, prog=None):
             mirrors=args.mirrors,
             checksums=checksums,
             timeout=args.timeout,
+            time_limit=args.time_limit,
             progress=not args.quiet,
         )
     except (OSError, ValueError) as error:
