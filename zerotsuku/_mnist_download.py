@@ -27,9 +27,6 @@ class MNISTDownloadError(OSError):
         super().__init__(message)
         self.attempts = list(attempts)
 
-    def __str__(self):
-        return self.args[0]
-
 
 class MirrorFailure(Exception):
     """Why one mirror did not deliver one file. Not an OSError: those belong to the disk."""

@@ -1,12 +1,9 @@
 """The full MNIST data set: download, verify, parse and cache it.
 
 MNIST comes as four gzipped IDX files. ``load`` returns them as uint8 arrays and keeps a
-parsed copy in ``data_dir/mnist.npz``. The downloading is pooch's (``zerotsuku._mirrors``):
-each file is checked against its sha256 and reaches its name only once verified, so two
-processes loading at once both succeed and a cut download is never trusted. Kept here:
-the mirror order and what to do when every mirror fails, our IDX parser, and the cache,
-an ``.npz`` read with ``allow_pickle=False`` (no pickle anywhere) and tied to the
-checksums of the files it was built from.
+parsed copy in ``data_dir/mnist.npz``, an ``.npz`` read with ``allow_pickle=False`` and
+tied to the checksums of the files it was made from. Downloading is pooch's, over the
+mirrors in turn (``zerotsuku._mnist_download``); parsing is our own IDX reader.
 
 Run ``python -m zerotsuku download`` once, ahead of a class.
 """
@@ -14,6 +11,7 @@ Run ``python -m zerotsuku download`` once, ahead of a class.
 import argparse
 import gzip
 import os
+import re
 import sys
 import tempfile
 import warnings
@@ -24,7 +22,7 @@ import numpy as np
 import pooch
 
 from . import _mnist_download
-from ._checks import positive_number, whole_number
+from ._checks import positive_number
 from ._mnist_download import MNISTDownloadError
 
 __all__ = [
@@ -74,10 +72,10 @@ SIZES = {
     "t10k-images-idx3-ubyte.gz": 1_648_877,
     "t10k-labels-idx1-ubyte.gz": 4_542,
 }
-"""The size in bytes of each file: no download may be longer."""
+"""The size in bytes of each file: a longer download is refused and never written."""
 
 MAX_BYTES = 64_000_000
-"""The cap on a file whose checksum is not MNIST's own (its size is not known)."""
+"""The most a file with another checksum than MNIST's own may have (its size is unknown)."""
 
 CACHE_NAME = "mnist.npz"
 DEFAULT_TIMEOUT = 30.0
@@ -94,7 +92,6 @@ _IDX_TYPES = {
     0x0D: np.dtype(">f4"),
     0x0E: np.dtype(">f8"),
 }
-_SECTION = '``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST data set"'
 
 
 def default_data_dir():
@@ -153,8 +150,7 @@ def _check_mirrors(mirrors):
 def _check_checksums(checksums):
     if checksums is None:
         return dict(DEFAULT_CHECKSUMS)
-    missing = [name for name in FILES.values() if name not in checksums]
-    if missing:
+    if missing := [name for name in FILES.values() if name not in checksums]:
         raise ValueError(f"checksums has no entry for {', '.join(missing)}")
     result = {}
     for name in FILES.values():
@@ -162,23 +158,10 @@ def _check_checksums(checksums):
         if not isinstance(value, str):
             raise TypeError(f"checksum of {name} must be a str, got {value!r}")
         value = value.strip().lower()
-        if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        if not re.fullmatch("[0-9a-f]{64}", value):
             raise ValueError(f"checksum of {name} must be 64 hex digits (sha256), got {value!r}")
         result[name] = value
     return result
-
-
-def _check_sizes(sizes, checksums):
-    """Byte caps: the given sizes, else MNIST's own for MNIST's files, else MAX_BYTES."""
-    if sizes is None:
-        return {
-            name: SIZES[name] if checksums[name] == DEFAULT_CHECKSUMS[name] else MAX_BYTES
-            for name in FILES.values()
-        }
-    missing = [name for name in FILES.values() if name not in sizes]
-    if missing:
-        raise ValueError(f"sizes has no entry for {', '.join(missing)}")
-    return {name: whole_number(f"sizes[{name!r}]", sizes[name], 1) for name in FILES.values()}
 
 
 # ----------------------------------------------------------------------------- IDX format
@@ -343,7 +326,6 @@ def load(
     *,
     mirrors=None,
     checksums=None,
-    sizes=None,
     allow_download=True,
     timeout=DEFAULT_TIMEOUT,
     time_limit=DEFAULT_TIME_LIMIT,
@@ -360,10 +342,8 @@ def load(
         Base URLs (``http(s)://`` or ``file://``) tried in order; default
         ``DEFAULT_MIRRORS``.
     checksums : dict, optional
-        File name -> sha256 of the four files; default ``DEFAULT_CHECKSUMS``.
-    sizes : dict, optional
-        File name -> size in bytes: a response longer than that is refused and nothing
-        past it is written. Default ``SIZES`` for MNIST's own files, else ``MAX_BYTES``.
+        File name -> sha256 of the four files; default ``DEFAULT_CHECKSUMS``. A download
+        may be no longer than ``SIZES`` says, or ``MAX_BYTES`` with other checksums.
     allow_download : bool, default True
         If False, use only what ``data_dir`` holds: raise FileNotFoundError when
         a file is missing (files placed there by hand are verified and cached).
@@ -400,7 +380,6 @@ def load(
     checksums = _check_checksums(checksums)
     options = {
         "checksums": checksums,
-        "sizes": _check_sizes(sizes, checksums),
         "allow_download": bool(allow_download),
         "timeout": positive_number("timeout", timeout),
         "time_limit": positive_number("time_limit", time_limit),
@@ -413,10 +392,9 @@ def load(
             raise FileNotFoundError(f"the full MNIST set is not in {data_dir}")
         attempts = []
         for name in FILES.values():
-            sha256, limit = checksums[name], options["sizes"][name]
-            _mnist_download.ensure_file(
-                data_dir / name, sha256, order, attempts, options | {"max_bytes": limit}
-            )
+            known = SIZES[name] if checksums[name] == DEFAULT_CHECKSUMS.get(name) else MAX_BYTES
+            limits = options | {"max_bytes": known}
+            _mnist_download.ensure_file(data_dir / name, checksums[name], order, attempts, limits)
         arrays = _read_mnist_files(data_dir)
         _write_cache(data_dir, arrays, checksums)
     return tuple(arrays[key] for key in FILES)
