@@ -10,6 +10,7 @@ to us lives here: trying the mirrors in turn, a downloader that cannot run away
 import errno
 import hashlib
 import http.client
+import re
 import sys
 import time
 import urllib.error
@@ -26,6 +27,35 @@ class MNISTDownloadError(OSError):
     def __init__(self, message, attempts=()):
         super().__init__(message)
         self.attempts = list(attempts)
+
+
+def check_mirrors(mirrors):
+    """``mirrors`` as a list of base URLs of the kinds ``BoundedDownloader`` reads."""
+    if isinstance(mirrors, (str, bytes)):
+        raise TypeError(f"mirrors must be a list of base URLs, not one string: use [{mirrors!r}]")
+    mirrors = list(mirrors)
+    if not mirrors:
+        raise ValueError("mirrors must hold at least one base URL")
+    for url in mirrors:
+        if not isinstance(url, str) or not url.startswith(("http://", "https://", "file://")):
+            raise ValueError(f"each mirror must be an http(s):// or file:// URL, got {url!r}")
+    return mirrors
+
+
+def check_checksums(checksums, names):
+    """``checksums`` as file name -> sha256 (64 lowercase hex digits) of each of ``names``."""
+    if missing := [name for name in names if name not in checksums]:
+        raise ValueError(f"checksums has no entry for {', '.join(missing)}")
+    result = {}
+    for name in names:
+        value = checksums[name]
+        if not isinstance(value, str):
+            raise TypeError(f"checksum of {name} must be a str, got {value!r}")
+        value = value.strip().lower()
+        if not re.fullmatch("[0-9a-f]{64}", value):
+            raise ValueError(f"checksum of {name} must be 64 hex digits (sha256), got {value!r}")
+        result[name] = value
+    return result
 
 
 class MirrorFailure(Exception):

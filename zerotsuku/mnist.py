@@ -8,10 +8,8 @@ mirrors in turn (``zerotsuku._mnist_download``); parsing is our own IDX reader.
 Run ``python -m zerotsuku download`` once, ahead of a class.
 """
 
-import argparse
 import gzip
 import os
-import re
 import sys
 import tempfile
 import warnings
@@ -84,14 +82,7 @@ DEFAULT_TIME_LIMIT = 600.0
 """Seconds one file's download may take in all before the next mirror is tried."""
 
 _MAGIC = {"x": 0x00000803, "t": 0x00000801}  # unsigned bytes; 3-D images, 1-D labels
-_IDX_TYPES = {
-    0x08: np.dtype("u1"),
-    0x09: np.dtype("i1"),
-    0x0B: np.dtype(">i2"),
-    0x0C: np.dtype(">i4"),
-    0x0D: np.dtype(">f4"),
-    0x0E: np.dtype(">f8"),
-}
+_IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
 def default_data_dir():
@@ -133,35 +124,10 @@ def _check_data_dir(data_dir):
     return path
 
 
-def _check_mirrors(mirrors):
-    if mirrors is None:
-        return list(DEFAULT_MIRRORS)
-    if isinstance(mirrors, (str, bytes)):
-        raise TypeError(f"mirrors must be a list of base URLs, not one string: use [{mirrors!r}]")
-    mirrors = list(mirrors)
-    if not mirrors:
-        raise ValueError("mirrors must hold at least one base URL")
-    for url in mirrors:
-        if not isinstance(url, str) or not url.startswith(("http://", "https://", "file://")):
-            raise ValueError(f"each mirror must be an http(s):// or file:// URL, got {url!r}")
-    return mirrors
-
-
 def _check_checksums(checksums):
     if checksums is None:
         return dict(DEFAULT_CHECKSUMS)
-    if missing := [name for name in FILES.values() if name not in checksums]:
-        raise ValueError(f"checksums has no entry for {', '.join(missing)}")
-    result = {}
-    for name in FILES.values():
-        value = checksums[name]
-        if not isinstance(value, str):
-            raise TypeError(f"checksum of {name} must be a str, got {value!r}")
-        value = value.strip().lower()
-        if not re.fullmatch("[0-9a-f]{64}", value):
-            raise ValueError(f"checksum of {name} must be 64 hex digits (sha256), got {value!r}")
-        result[name] = value
-    return result
+    return _mnist_download.check_checksums(checksums, FILES.values())
 
 
 # ----------------------------------------------------------------------------- IDX format
@@ -217,7 +183,7 @@ def _read_idx(path):
     if ndim == 0 or len(raw) < header:
         raise ValueError(f"{path}: IDX header cut short or without dimensions ({ndim})")
     dims = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
-    dtype = _IDX_TYPES[type_code]
+    dtype = np.dtype(_IDX_TYPES[type_code])
     expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
     if len(raw) - header != expected:
         raise ValueError(
@@ -277,29 +243,23 @@ def _read_cache(data_dir, checksums):
 
 def _write_cache(data_dir, arrays, checksums):
     """Write the cache atomically; if ``data_dir`` cannot take it, warn and go on without."""
-    sums = np.array([checksums[name] for name in FILES.values()])
+    sums, temp = np.array([checksums[name] for name in FILES.values()]), None
     try:
         fd, temp = tempfile.mkstemp(dir=data_dir, prefix=f".{CACHE_NAME}.", suffix=".part")
-    except OSError as error:
-        return _warn_no_cache(data_dir, error)
-    try:
         with os.fdopen(fd, "wb") as f:
             np.savez_compressed(f, sha256=sums, **arrays)
         os.replace(temp, data_dir / CACHE_NAME)
     except OSError as error:
-        _warn_no_cache(data_dir, error)
+        warnings.warn(
+            f"the full MNIST set is loaded, but its cache {CACHE_NAME} was not saved: "
+            f"{_mnist_download.folder_error(data_dir, error)} Until then each load parses "
+            "the four files again (a few seconds).",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     finally:
-        Path(temp).unlink(missing_ok=True)
-
-
-def _warn_no_cache(data_dir, error):
-    message = str(_mnist_download.folder_error(data_dir, error))
-    warnings.warn(
-        f"the full MNIST set is loaded, but its cache {CACHE_NAME} was not saved: {message} "
-        "Until then each load parses the four files again (a few seconds).",
-        RuntimeWarning,
-        stacklevel=4,
-    )
+        if temp:
+            Path(temp).unlink(missing_ok=True)
 
 
 def is_cached(data_dir=None, checksums=None):
@@ -314,8 +274,7 @@ def is_cached(data_dir=None, checksums=None):
     >>> is_cached(tempfile.mkdtemp())
     False
     """
-    data_dir, checksums = _check_data_dir(data_dir), _check_checksums(checksums)
-    return _read_cache(data_dir, checksums) is not None
+    return _read_cache(_check_data_dir(data_dir), _check_checksums(checksums)) is not None
 
 
 # ----------------------------------------------------------------------------- download
@@ -332,6 +291,9 @@ def load(
     progress=True,
 ):
     """The full MNIST set as uint8 arrays, downloaded and cached on first use.
+
+    Taught in ``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST data
+    set", through ``load_mnist(source="full")``.
 
     Parameters
     ----------
@@ -370,11 +332,6 @@ def load(
     ValueError
         A file has the right checksum but is not valid MNIST IDX data, or ``data_dir``
         (or ``$ZEROTSUKU_DATA``) names a file rather than a folder.
-
-    Notes
-    -----
-    Taught in ``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST
-    data set", through ``load_mnist(source="full")``.
     """
     data_dir = _check_data_dir(data_dir)
     checksums = _check_checksums(checksums)
@@ -385,7 +342,7 @@ def load(
         "time_limit": positive_number("time_limit", time_limit),
         "progress": bool(progress),
     }
-    order = _check_mirrors(mirrors)
+    order = list(DEFAULT_MIRRORS) if mirrors is None else _mnist_download.check_mirrors(mirrors)
     arrays = _read_cache(data_dir, checksums)
     if arrays is None:
         if not allow_download and not all((data_dir / n).is_file() for n in FILES.values()):
@@ -414,108 +371,26 @@ def download(data_dir=None, **kwargs):
 # ----------------------------------------------------------------------------- command line
 
 
-def _read_checksum_file(path):
-    """Checksums from a ``sha256sum``-style file: "HASH  NAME" per line."""
-    checksums = {}
-    for number, line in enumerate(Path(path).read_text().splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        parts = line.split()
-        if len(parts) != 2:
-            raise ValueError(f"{path}:{number}: expected 'SHA256  FILENAME', got {line!r}")
-        checksums[parts[1].lstrip("*")] = parts[0]
-    return _check_checksums(checksums)
-
-
-def _status(data_dir, checksums):
-    print(f"MNIST folder: {data_dir}")
-    for name in FILES.values():
-        path = data_dir / name
-        if not path.is_file():
-            state = "missing"
-        else:
-            state = "ok" if pooch.file_hash(str(path)) == checksums[name] else "WRONG sha256"
-        print(f"  {name:28s} {state}")
-    arrays = _read_cache(data_dir, checksums)
-    if arrays is None:
-        print(f"  {CACHE_NAME:28s} missing: run `python -m zerotsuku.mnist download`")
-        return 1
-    train, test = len(arrays["x_train"]), len(arrays["x_test"])
-    print(f"  {CACHE_NAME:28s} ok: {train:,} training and {test:,} test images")
-    return 0
-
-
-def _parser(prog):
-    parser = argparse.ArgumentParser(
-        prog=prog, description="Download, verify and cache the full MNIST set (70,000 images)."
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    get = commands.add_parser("download", help="download, verify and cache the full set")
-    status = commands.add_parser("status", help="show where the full set is and if it is whole")
-    for command in (get, status):
-        command.add_argument(
-            "--data-dir", help=f"cache folder (default $ZEROTSUKU_DATA, else {default_data_dir()})"
-        )
-        command.add_argument(
-            "--checksums", metavar="FILE", help="sha256sum-style file to use instead of MNIST's"
-        )
-    get.add_argument(
-        "--mirror",
-        action="append",
-        dest="mirrors",
-        metavar="URL",
-        help="base URL to try; repeat for more, tried in order (default: "
-        + ", ".join(DEFAULT_MIRRORS)
-        + ")",
-    )
-    for option, default, what in (
-        ("--timeout", DEFAULT_TIMEOUT, "a mirror may stay silent"),
-        ("--time-limit", DEFAULT_TIME_LIMIT, "one file may take in all"),
-    ):
-        get.add_argument(option, type=float, default=default, help=f"seconds {what} ({default:g})")
-    get.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    return parser
-
-
 def main(argv=None, prog=None):
     """Command line: ``download`` the full set, or show its ``status``; returns the exit code.
 
+    ``download`` fetches, verifies and caches the four files; ``status`` says which are
+    there and whole; ``--help`` lists the options. The code is in ``zerotsuku/__main__.py``.
+
     Taught in ``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST data
-    set": ``python -m zerotsuku download`` (also ``python -m zerotsuku.mnist`` and the
-    ``zerotsuku-mnist`` script).
+    set", as ``python -m zerotsuku.mnist download`` (the same as ``python -m zerotsuku
+    download`` and the ``zerotsuku-mnist`` script).
 
     Examples
     --------
     ``python -m zerotsuku download --data-dir /srv/class/mnist``
     """
+    from .__main__ import cli  # imported here: ``__main__`` imports this module
+
     if prog is None:  # a console script keeps its own name; ``-m`` would say "mnist.py"
         script = Path(sys.argv[0]).name
         prog = "python -m zerotsuku.mnist" if script.endswith(".py") else script
-    parser = _parser(prog)
-    args = parser.parse_args(argv)
-    try:
-        data_dir = _check_data_dir(args.data_dir)
-        checksums = _read_checksum_file(args.checksums) if args.checksums else None
-    except (OSError, ValueError) as error:
-        parser.error(str(error))
-    if args.command == "status":
-        return _status(data_dir, _check_checksums(checksums))
-    try:
-        x_train, _, x_test, _ = load(
-            data_dir,
-            mirrors=args.mirrors,
-            checksums=checksums,
-            timeout=args.timeout,
-            time_limit=args.time_limit,
-            progress=not args.quiet,
-        )
-    except (OSError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(
-        f"MNIST is ready in {data_dir}: {len(x_train):,} training and {len(x_test):,} test images."
-    )
-    return 0
+    return cli(argv, prog)
 
 
 if __name__ == "__main__":
