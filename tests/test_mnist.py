@@ -790,7 +790,15 @@ def test_cli_failure_exits_1_with_the_whole_story(tmp_path, server, fixture_data
     assert info.value.code == 2
 
 
-@pytest.mark.parametrize("module", ["zerotsuku.mnist", "zerotsuku.datasets"])
+def test_cli_time_limit_moves_on_from_a_dribbling_mirror(tmp_path, server, fixture_data, capsys):
+    args = ["download", "--data-dir", str(tmp_path), "--timeout", str(FAST), "--time-limit", "1"]
+    args += ["--checksums", checksum_file(tmp_path, fixture_data)]
+    args += ["--mirror", server.url("dribble"), "--mirror", server.url("ok")]
+    assert mnist.main(args) == 0
+    assert "too slow" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("module", ["zerotsuku", "zerotsuku.mnist", "zerotsuku.datasets"])
 def test_cli_as_a_module(tmp_path, server, fixture_data, module):
     command = [sys.executable, "-m", module, "download", "--data-dir", str(tmp_path / "d")]
     command += ["--checksums", checksum_file(tmp_path, fixture_data), "--mirror", server.url("ok")]

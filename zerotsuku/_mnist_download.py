@@ -68,6 +68,8 @@ def say(enabled, message):
 
 
 def _size(n_bytes):
+    if n_bytes < 1e3:
+        return f"{n_bytes} B"
     return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 1e6 else f"{n_bytes / 1e3:.1f} kB"
 
 
@@ -166,6 +168,8 @@ class BoundedDownloader:
 
 def folder_error(folder, error):
     """``error`` (an OSError from writing into ``folder``) retold: what is wrong, what to do."""
+    if isinstance(error.__cause__, OSError):  # pooch's retelling of a PermissionError
+        error = error.__cause__
     if error.errno == errno.ENOSPC:
         problem, advice = "the disk is full", "free some space there or choose another folder"
     elif isinstance(error, PermissionError) or error.errno == errno.EROFS:
