@@ -88,10 +88,9 @@ _IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0
 def default_data_dir():
     """Where the full set is cached when no ``data_dir`` is given.
 
-    ``$ZEROTSUKU_DATA`` if set, else the system's cache folder for zerotsuku
-    (``pooch.os_cache``: ``$XDG_CACHE_HOME/zerotsuku`` or ``~/.cache/zerotsuku`` on
-    Linux, ``~/Library/Caches/zerotsuku`` on macOS, ``%LOCALAPPDATA%\\zerotsuku\\Cache``
-    on Windows). Read at each call; never inside the package.
+    ``$ZEROTSUKU_DATA`` if set, else the system's cache folder, ``pooch.os_cache``
+    (``~/.cache/zerotsuku`` on Linux, ``~/Library/Caches/zerotsuku`` on macOS,
+    ``%LOCALAPPDATA%\\zerotsuku\\Cache`` on Windows). Never inside the package.
 
     Used by ``load`` and ``zerotsuku.datasets.load_mnist``.
 
@@ -298,8 +297,9 @@ def load(
     Parameters
     ----------
     data_dir : str or os.PathLike, optional
-        Cache folder; default ``default_data_dir()``. A folder you cannot write to is
-        fine if it already holds the verified files or their cache.
+        Cache folder; default ``default_data_dir()``. A folder you cannot write to will
+        do if it holds the verified files (a RuntimeWarning says the cache was not saved)
+        or their cache.
     mirrors : list of str, optional
         Base URLs (``http(s)://`` or ``file://``) tried in order; default
         ``DEFAULT_MIRRORS``.
@@ -329,6 +329,8 @@ def load(
     OSError
         ``data_dir`` cannot be written (full disk, read-only) while a file is missing;
         the message names the folder and what to do.
+    FileNotFoundError
+        ``allow_download`` is False and a file is missing.
     ValueError
         A file has the right checksum but is not valid MNIST IDX data, or ``data_dir``
         (or ``$ZEROTSUKU_DATA``) names a file rather than a folder.
@@ -349,7 +351,7 @@ def load(
             raise FileNotFoundError(f"the full MNIST set is not in {data_dir}")
         attempts = []
         for name in FILES.values():
-            known = SIZES[name] if checksums[name] == DEFAULT_CHECKSUMS.get(name) else MAX_BYTES
+            known = SIZES[name] if checksums[name] == DEFAULT_CHECKSUMS[name] else MAX_BYTES
             limits = options | {"max_bytes": known}
             _mnist_download.ensure_file(data_dir / name, checksums[name], order, attempts, limits)
         arrays = _read_mnist_files(data_dir)
@@ -361,8 +363,8 @@ def download(data_dir=None, **kwargs):
     """Fetch, verify and cache the full set ahead of time; return the cache's path.
 
     Takes the keyword arguments of ``load``. Taught in ``08_minibatch_training.ipynb``,
-    section "6 · Optional: the full MNIST data set", as ``python -m zerotsuku.mnist
-    download`` (which calls it through ``main``).
+    section "6 · Optional: the full MNIST data set", in its command-line form,
+    ``python -m zerotsuku.mnist download`` (see ``main``).
     """
     load(data_dir, **kwargs)
     return _check_data_dir(data_dir) / CACHE_NAME
@@ -375,11 +377,11 @@ def main(argv=None, prog=None):
     """Command line: ``download`` the full set, or show its ``status``; returns the exit code.
 
     ``download`` fetches, verifies and caches the four files; ``status`` says which are
-    there and whole; ``--help`` lists the options. The code is in ``zerotsuku/__main__.py``.
+    there and whole; ``--help`` lists the options. The same as ``python -m zerotsuku``
+    and ``zerotsuku-mnist``; the code is in ``zerotsuku/__main__.py``.
 
     Taught in ``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST data
-    set", as ``python -m zerotsuku.mnist download`` (the same as ``python -m zerotsuku
-    download`` and the ``zerotsuku-mnist`` script).
+    set", as ``python -m zerotsuku.mnist download``.
 
     Examples
     --------
