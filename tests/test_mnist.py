@@ -3,7 +3,7 @@
 The fixture data are a few dozen random 28x28 images in real gzipped IDX files,
 served by ``http.server`` with handlers that misbehave on purpose: 404, hang,
 cut the transfer short, send wrong bytes, answer with a web page, go slowly,
-dribble a byte a second, or send far more than the file. A full disk and a
+dribble bytes for ever, or send far more than the file. A full disk and a
 read-only folder are simulated by standing in for the functions that write.
 """
 
