@@ -11,11 +11,13 @@ import errno
 import hashlib
 import http.client
 import re
+import ssl
 import sys
 import time
 import urllib.error
 import urllib.request
 
+import certifi
 import pooch
 
 _CHUNK = 1 << 16
@@ -100,8 +102,9 @@ class BoundedDownloader:
 
     def _open(self, url):
         request = urllib.request.Request(url, headers={"User-Agent": "zerotsuku-mnist/2"})
+        tls = ssl.create_default_context(cafile=certifi.where())  # requests' (pooch's) roots
         try:
-            return urllib.request.urlopen(request, timeout=self.wait)
+            return urllib.request.urlopen(request, timeout=self.wait, context=tls)
         except urllib.error.HTTPError as error:
             error.close()
             raise MirrorFailure(f"HTTP {error.code} {error.reason}") from None
