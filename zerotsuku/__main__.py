@@ -53,7 +53,11 @@ def _parser(prog):
     status = commands.add_parser("status", help="show where the full set is and if it is whole")
     folder = mnist.default_data_dir()
     for command in (get, status):
-        command.add_argument("--data-dir", help=f"cache folder (default $ZEROTSUKU_DATA, {folder})")
+        command.add_argument(
+            "--data-dir",
+            metavar="DIR",
+            help=f"cache folder (default $ZEROTSUKU_DATA, else the system's cache; here {folder})",
+        )
         command.add_argument(
             "--checksums", metavar="FILE", help="sha256sum-style file to use instead of MNIST's"
         )
@@ -69,7 +73,9 @@ def _parser(prog):
         ("--timeout", mnist.DEFAULT_TIMEOUT, "a mirror may stay silent"),
         ("--time-limit", mnist.DEFAULT_TIME_LIMIT, "one file may take in all"),
     ):
-        get.add_argument(option, type=float, default=default, help=f"seconds {what} ({default:g})")
+        get.add_argument(
+            option, type=float, default=default, metavar="S", help=f"seconds {what} ({default:g})"
+        )
     get.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 

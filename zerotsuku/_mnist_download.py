@@ -26,6 +26,8 @@ _CHUNK = 1 << 16
 class MNISTDownloadError(OSError):
     """Every mirror failed for a file; ``attempts`` lists (url, reason) of each failed try."""
 
+    __module__ = "zerotsuku.mnist"  # where it is documented and imported from
+
     def __init__(self, message, attempts=()):
         super().__init__(message)
         self.attempts = list(attempts)
