@@ -8,6 +8,7 @@ to us lives here: trying the mirrors in turn, a downloader that cannot run away
 """
 
 import errno
+import functools
 import hashlib
 import http.client
 import re
@@ -62,6 +63,12 @@ def check_checksums(checksums, names):
     return result
 
 
+@functools.lru_cache(maxsize=1)
+def _tls():
+    """The certificate roots requests (and so pooch) trusts, loaded once."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 class MirrorFailure(Exception):
     """Why one mirror did not deliver one file. Not an OSError: those belong to the disk."""
 
@@ -104,7 +111,7 @@ class BoundedDownloader:
 
     def _open(self, url):
         request = urllib.request.Request(url, headers={"User-Agent": "zerotsuku-mnist/2"})
-        tls = ssl.create_default_context(cafile=certifi.where())  # requests' (pooch's) roots
+        tls = _tls() if url.startswith("https:") else None
         try:
             return urllib.request.urlopen(request, timeout=self.wait, context=tls)
         except urllib.error.HTTPError as error:
