@@ -137,6 +137,7 @@ def read_idx(path):
 
     An IDX header is two zero bytes, a type code, the number of dimensions, then
     each dimension as a big-endian uint32; the data must fill exactly that shape.
+    Used by ``load`` for each of the four MNIST files.
 
     Parameters
     ----------
@@ -265,7 +266,7 @@ def is_cached(data_dir=None, checksums=None):
     """Whether ``data_dir`` holds a sound cache of the files with these checksums.
 
     Taught in ``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST data
-    set" (the full-data run happens only where this is True).
+    set", which runs on the full set only where this is True.
 
     Examples
     --------
@@ -362,9 +363,8 @@ def load(
 def download(data_dir=None, **kwargs):
     """Fetch, verify and cache the full set ahead of time; return the cache's path.
 
-    Takes the keyword arguments of ``load``. Taught in ``08_minibatch_training.ipynb``,
-    section "6 · Optional: the full MNIST data set", in its command-line form,
-    ``python -m zerotsuku.mnist download`` (see ``main``).
+    Takes the keywords of ``load``. Taught in ``08_minibatch_training.ipynb``, section
+    "6 · Optional: the full MNIST data set", as ``python -m zerotsuku.mnist download``.
     """
     load(data_dir, **kwargs)
     return _check_data_dir(data_dir) / CACHE_NAME
