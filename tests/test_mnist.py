@@ -2,9 +2,12 @@
 
 The fixture data are a few dozen random 28x28 images in real gzipped IDX files,
 served by ``http.server`` with handlers that misbehave on purpose: 404, hang,
-cut the transfer short, send wrong bytes, answer with a web page, or go slowly.
+cut the transfer short, send wrong bytes, answer with a web page, go slowly,
+dribble bytes for ever, or send far more than the file. A full disk and a
+read-only folder are simulated by standing in for the functions that write.
 """
 
+import errno
 import gzip
 import hashlib
 import http.server
@@ -22,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from zerotsuku import datasets, mnist
+from zerotsuku import _mnist_download, datasets, mnist
 from zerotsuku.datasets import BundledDataWarning, load_mnist
 from zerotsuku.mnist import FILES, MNISTDownloadError
 
@@ -107,11 +110,38 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(0.4)
         self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
+        if mode != "endless":
+            size = 10**12 if mode == "huge" else len(body)
+            self.send_header("Content-Length", str(size))
         self.end_headers()
         if mode == "truncated":
             body = body[: len(body) // 2]
+        try:
+            if mode == "dribble":
+                self.dribble(body)
+            elif mode in ("endless", "huge"):
+                self.endless(body)
+            else:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up, as it should
+
+    def dribble(self, body):
+        """A byte every quarter second: never silent for the timeout, never done."""
+        for byte in body:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            if self.server.stopping.wait(0.25):
+                return
+
+    def endless(self, body):
+        """The file, then zeros until the client hangs up (at most 100 MB)."""
         self.wfile.write(body)
+        zeros = bytes(1 << 16)
+        for _ in range(1600):
+            if self.server.stopping.is_set():
+                return
+            self.wfile.write(zeros)
 
 
 class Server:
@@ -181,12 +211,17 @@ def assert_same(arrays, fixture_data):
         assert array.dtype == np.uint8
 
 
+def leftovers(data_dir):
+    """Temporary files in ``data_dir``: pooch's (tmpXXXXXXXX) and the cache's (*.part)."""
+    return sorted(p.name for p in data_dir.glob("*") if p.name.startswith(("tmp", ".mnist")))
+
+
 def assert_nothing_trusted(data_dir, *names):
     """No cache, none of ``names``, no temporary file left behind."""
     assert not (data_dir / mnist.CACHE_NAME).exists()
     for name in names:
         assert not (data_dir / name).exists()
-    assert list(data_dir.glob("*.part")) == []
+    assert leftovers(data_dir) == []
 
 
 # ----------------------------------------------------------------------------- IDX parsing
@@ -238,7 +273,7 @@ def test_download_then_reuse_cache_with_server_stopped(tmp_path, server, fixture
         assert (data_dir / name).read_bytes() == data
     with np.load(data_dir / mnist.CACHE_NAME, allow_pickle=False) as npz:
         assert set(npz.files) == {*FILES, "sha256"}
-    assert list(data_dir.glob("*.part")) == []
+    assert leftovers(data_dir) == []
 
     server.stop()
     for name in FILES.values():  # the cache alone must do
@@ -275,7 +310,7 @@ def test_wrong_checksum_is_an_error_and_nothing_is_cached(tmp_path, server, fixt
 def test_wrong_bytes_are_dropped_and_next_mirror_used(tmp_path, server, fixture_data):
     arrays = load(tmp_path, fixture_data, [server.url("wrong"), server.url("ok")])
     assert_same(arrays, fixture_data)
-    assert list(tmp_path.glob("*.part")) == []
+    assert leftovers(tmp_path) == []
 
 
 def test_truncated_transfer_is_never_kept(tmp_path, server, fixture_data):
@@ -346,15 +381,14 @@ def test_partial_files_and_leftovers_are_never_trusted(tmp_path, server, fixture
     name = FILES["x_train"]
     good = fixture_data["files"][name]
     (tmp_path / name).write_bytes(good[: len(good) // 3])  # what the book's loader leaves
-    leftover = tmp_path / f".{name}.k1l2m3{mnist._TEMP_SUFFIX}"  # a killed download
-    leftover.write_bytes(b"junk")
+    leftover = tmp_path / "tmpk1l2m3n4"  # what a killed download leaves (pooch's temporary)
+    leftover.write_bytes(good[: len(good) // 2])
     with pytest.raises(ValueError, match="sha256"):
         load(tmp_path, fixture_data, [server.url("ok")], allow_download=False)
     assert not (tmp_path / mnist.CACHE_NAME).exists()
     assert_same(load(tmp_path, fixture_data, [server.url("ok")]), fixture_data)
     assert server.hits == [("ok", name)]  # only the bad file is fetched again
     assert (tmp_path / name).read_bytes() == good
-    assert not leftover.exists()
 
 
 def test_broken_cache_is_rebuilt_from_verified_files(tmp_path, server, fixture_data):
@@ -374,13 +408,200 @@ def test_file_urls_work_as_a_mirror(tmp_path, fixture_data):
     assert_same(load(tmp_path / "data", fixture_data, [source.as_uri() + "/"]), fixture_data)
 
 
-@pytest.mark.skipif(mnist.fcntl is None, reason="flock is POSIX")
-def test_lock_held_elsewhere_times_out(tmp_path, server, fixture_data):
-    with open(tmp_path / mnist.LOCK_NAME, "w") as held:
-        mnist.fcntl.flock(held, mnist.fcntl.LOCK_EX)
-        with pytest.raises(TimeoutError, match="another process"):
-            load(tmp_path, fixture_data, [server.url("ok")], lock_timeout=0.3)
-    assert server.hits == []
+# ----------------------------------------------------------------------------- runaway servers
+
+
+DRIBBLE = {"timeout": 3, "time_limit": 1.5}  # the silences (0.25 s) stay well under both
+
+
+def test_dribbling_mirror_stops_at_the_time_limit_then_next(tmp_path, server, fixture_data):
+    start = time.perf_counter()
+    arrays = load(tmp_path, fixture_data, [server.url("dribble"), server.url("ok")], **DRIBBLE)
+    assert_same(arrays, fixture_data)
+    assert time.perf_counter() - start < 15  # not the hours the whole file would take
+    assert [mode for mode, _ in server.hits].count("dribble") == 1
+    with pytest.raises(MNISTDownloadError, match=r"too slow: \d+ bytes in the time limit, 1.5 s"):
+        load(tmp_path / "alone", fixture_data, [server.url("dribble")], **DRIBBLE)
+    assert_nothing_trusted(tmp_path / "alone", *FILES.values())
+
+
+class Disk:
+    """Stands in for ``open`` in the downloader: counts the bytes written to each file,
+    and, given ``space``, fails as a full disk does once more than that is written."""
+
+    def __init__(self, space=None):
+        self.space, self.written = space, {}
+
+    def __call__(self, path, mode):
+        self.path, self.file = path, open(path, mode)
+        self.written[path] = 0
+        return self
+
+    def write(self, data):
+        if self.space is not None and sum(self.written.values()) + len(data) > self.space:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.written[self.path] += len(data)
+        return self.file.write(data)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.file.close()
+
+
+@pytest.mark.parametrize("mode", ["endless", "huge"])
+def test_far_too_much_data_is_refused_unwritten_then_next(
+    tmp_path, server, fixture_data, monkeypatch, mode
+):
+    disk = Disk()
+    monkeypatch.setattr(_mnist_download, "open", disk, raising=False)
+    limit = 100_000  # the fixture's files have other checksums than MNIST's: capped at this
+    monkeypatch.setattr(mnist, "MAX_BYTES", limit)
+    match = f"sent more than the {limit:,} bytes" if mode == "endless" else "announces 1,000,000,"
+    with pytest.raises(MNISTDownloadError, match=match):
+        load(tmp_path, fixture_data, [server.url(mode)])
+    assert max(disk.written.values(), default=0) <= limit
+    assert_nothing_trusted(tmp_path, *FILES.values())
+    arrays = load(tmp_path, fixture_data, [server.url(mode), server.url("ok")])
+    assert_same(arrays, fixture_data)
+
+
+def test_mnist_files_are_capped_at_their_published_size(tmp_path, server):
+    with pytest.raises(MNISTDownloadError, match="the file has 9,912,422"):
+        mnist.load(tmp_path, mirrors=[server.url("huge")], progress=False)
+
+
+# ----------------------------------------------------------------------------- bad folders
+
+
+def test_full_disk_is_a_clear_error_leaving_nothing(tmp_path, server, fixture_data, monkeypatch):
+    monkeypatch.setattr(_mnist_download, "open", Disk(space=1000), raising=False)
+    with pytest.raises(OSError, match="disk is full") as info:
+        load(tmp_path, fixture_data, [server.url("ok"), server.url("ok")])
+    assert info.value.errno == errno.ENOSPC
+    assert not isinstance(info.value, MNISTDownloadError)  # no mirror is to blame
+    assert str(tmp_path) in str(info.value) and "another folder" in str(info.value)
+    assert [mode for mode, _ in server.hits] == ["ok"]  # the next mirror would not help
+    assert_nothing_trusted(tmp_path, *FILES.values())
+
+
+def test_full_disk_for_the_cache_still_returns_the_arrays(
+    tmp_path, server, fixture_data, monkeypatch
+):
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(mnist.np, "savez_compressed", no_space)
+    with pytest.warns(RuntimeWarning, match=f"not saved: cannot write into {tmp_path}"):
+        arrays = load(tmp_path, fixture_data, [server.url("ok")])
+    assert_same(arrays, fixture_data)
+    assert leftovers(tmp_path) == [] and not mnist.is_cached(tmp_path, fixture_data["checksums"])
+
+
+def read_only(monkeypatch, folder):
+    """Make ``folder`` read-only for this process: root ignores permission bits, so the
+    os functions that create, replace or delete files fail there as they would."""
+    folder = os.path.abspath(folder)
+
+    def inside(path):
+        return os.path.abspath(os.fspath(path)).startswith(folder)
+
+    def refuse(path):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+
+    real = {name: getattr(os, name) for name in ("open", "mkdir", "replace", "rename", "unlink")}
+
+    def guarded_open(path, flags, *args, **kwargs):
+        if inside(path) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            refuse(path)
+        return real["open"](path, flags, *args, **kwargs)
+
+    def guarded_mkdir(path, *args, **kwargs):
+        if inside(path):
+            if os.path.exists(path):
+                raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), os.fspath(path))
+            refuse(path)
+        return real["mkdir"](path, *args, **kwargs)
+
+    def guarded(name):
+        def call(path, *args, **kwargs):
+            if inside(path):
+                refuse(path)
+            return real[name](path, *args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(os, "open", guarded_open)
+    monkeypatch.setattr(os, "mkdir", guarded_mkdir)
+    for name in ("replace", "rename", "unlink"):
+        monkeypatch.setattr(os, name, guarded(name))
+
+
+def place_files(folder, fixture_data):
+    folder.mkdir(exist_ok=True)
+    for name, data in fixture_data["files"].items():
+        (folder / name).write_bytes(data)
+
+
+def test_read_only_folder_of_verified_files_is_used(tmp_path, fixture_data, monkeypatch):
+    place_files(tmp_path, fixture_data)
+    read_only(monkeypatch, tmp_path)
+    with pytest.warns(RuntimeWarning, match="read-only"):
+        arrays = load(tmp_path, fixture_data, ["http://127.0.0.1:9/never-asked/"])
+    assert_same(arrays, fixture_data)
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES.values())
+
+
+def test_read_only_folder_with_only_the_cache_is_used(tmp_path, server, fixture_data, monkeypatch):
+    load(tmp_path, fixture_data, [server.url("ok")])
+    for name in FILES.values():
+        (tmp_path / name).unlink()
+    server.stop()
+    read_only(monkeypatch, tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert_same(load(tmp_path, fixture_data, [server.url("ok")]), fixture_data)
+    assert mnist.is_cached(tmp_path, fixture_data["checksums"])
+
+
+def test_read_only_folder_missing_a_file_says_so(tmp_path, server, fixture_data, monkeypatch):
+    place_files(tmp_path, fixture_data)
+    (tmp_path / FILES["t_test"]).unlink()
+    read_only(monkeypatch, tmp_path)
+    with pytest.raises(PermissionError, match="read-only") as info:
+        load(tmp_path, fixture_data, [server.url("ok")])
+    assert str(tmp_path) in str(info.value) and "by hand" in str(info.value)
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="needs POSIX permission bits"
+)
+def test_read_only_folder_by_permission_bits(tmp_path, fixture_data):
+    folder = tmp_path / "class"
+    place_files(folder, fixture_data)
+    folder.chmod(0o555)
+    try:
+        with pytest.warns(RuntimeWarning, match="read-only"):
+            assert_same(load(folder, fixture_data, ["http://127.0.0.1:9/x/"]), fixture_data)
+    finally:
+        folder.chmod(0o755)
+
+
+def test_data_folder_that_is_a_file_is_named(tmp_path, monkeypatch):
+    a_file = tmp_path / "mnist-data"
+    a_file.write_text("not a folder")
+    monkeypatch.setenv("ZEROTSUKU_DATA", str(a_file))
+    for call in (load_mnist, mnist.load, mnist.is_cached):
+        with pytest.raises(ValueError, match=f"ZEROTSUKU_DATA is {re.escape(str(a_file))}, which"):
+            call()
+    with pytest.raises(ValueError, match="data_dir is .*, which is a file"):
+        mnist.load(a_file)
+    with pytest.raises(SystemExit) as info:
+        mnist.main(["status"])
+    assert info.value.code == 2
+    assert a_file.read_text() == "not a folder"
 
 
 TWO_PROCESSES = """
@@ -422,9 +643,10 @@ def test_two_processes_loading_at_once_both_succeed(tmp_path, server, fixture_da
     assert [r["digest"] for r in results] == [expected, expected]
     a, b = results
     assert a["start"] < b["end"] and b["start"] < a["end"], "the two loads did not overlap"
-    assert sorted(server.hits) == sorted(("slow", name) for name in FILES.values())
-    expected_files = {*FILES.values(), mnist.CACHE_NAME, mnist.LOCK_NAME}
-    assert {p.name for p in tmp_path.iterdir()} == expected_files
+    # no lock: each may fetch a file the other is fetching; each file lands whole, once
+    for name in FILES.values():
+        assert server.hits.count(("slow", name)) in (1, 2)
+    assert {p.name for p in tmp_path.iterdir()} == {*FILES.values(), mnist.CACHE_NAME}
     assert mnist.is_cached(tmp_path, fixture_data["checksums"])
 
 
@@ -518,6 +740,8 @@ def test_bad_arguments_are_named(tmp_path):
         mnist.load(3)
     with pytest.raises(ValueError, match="timeout"):
         mnist.load(tmp_path, timeout=0)
+    with pytest.raises(TypeError, match="time_limit"):
+        mnist.load(tmp_path, time_limit="1")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -569,7 +793,14 @@ def test_cli_failure_exits_1_with_the_whole_story(tmp_path, server, fixture_data
     assert info.value.code == 2
 
 
-@pytest.mark.parametrize("module", ["zerotsuku.mnist", "zerotsuku.datasets"])
+def test_cli_passes_the_time_limit_on(tmp_path, server, capsys):
+    args = ["download", "--data-dir", str(tmp_path), "--mirror", server.url("ok")]
+    assert mnist.main([*args, "--time-limit", "0"]) == 1
+    assert "time_limit must be a finite number > 0" in capsys.readouterr().err
+    assert server.hits == []
+
+
+@pytest.mark.parametrize("module", ["zerotsuku", "zerotsuku.mnist", "zerotsuku.datasets"])
 def test_cli_as_a_module(tmp_path, server, fixture_data, module):
     command = [sys.executable, "-m", module, "download", "--data-dir", str(tmp_path / "d")]
     command += ["--checksums", checksum_file(tmp_path, fixture_data), "--mirror", server.url("ok")]
