@@ -21,6 +21,7 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
+from .._checks import positive_number
 from ..training import GRADIENTS
 from .experiment import (
     DEFAULTS,
@@ -117,7 +118,7 @@ class TrainingLab:
 
     def __init__(self, *, keep_runs=False, log_scale=False, time_limit=TIME_LIMIT, **defaults):
         start = full_settings(**defaults)
-        self.time_limit = time_limit
+        self.time_limit = positive_number("time_limit", time_limit)
         self.controls = _make_controls(start)
         _check_ranges(self.controls, start)
         self.train_button = widgets.Button(
