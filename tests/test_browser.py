@@ -215,7 +215,7 @@ def shown_rate(state):
 
 def expected_png(settings):
     """The plot the lab must show for these settings, drawn here, in the test process."""
-    from zerotsuku.interactive import DEFAULTS, render_png, run_experiment
+    from zerotsuku.lab import DEFAULTS, render_png, run_experiment
 
     run = run_experiment(**{key: settings[key] for key in DEFAULTS})
     return render_png([run.history], run.network, run.data)
