@@ -174,14 +174,18 @@ def test_a_run_over_its_time_limit_keeps_the_whole_iterations_done():
     np.testing.assert_array_equal(h.train_loss, first_five.history.train_loss)
     for key, value in first_five.network.params.items():
         np.testing.assert_array_equal(run.network.params[key], value)
-    assert "stopped after 5 of 300 iterations (0.5 s limit)" in summary(run)
+    text = summary(run)
+    assert "stopped after 5 of 300 iterations (0.5 s limit)" in text
+    assert h.acc_iters.tolist() == [0]  # no whole epoch (10 iterations) yet
+    assert f"train accuracy {h.train_acc[0]:.3f} (at iteration 0)" in text
+    assert f"test accuracy {h.test_acc[0]:.3f} (at iteration 0)" in text
 
 
 def test_a_time_limit_does_not_touch_a_run_that_finishes_in_time():
     run = run_experiment(time_limit=TIME_LIMIT, **FAST)
     assert not run.stopped and len(run.history.train_loss) == FAST["iters_num"]
     np.testing.assert_array_equal(run.history.train_loss, run_experiment(**FAST).history.train_loss)
-    assert "stopped" not in summary(run)
+    assert "stopped" not in summary(run) and "at iteration" not in summary(run)
 
 
 def test_the_callback_sees_every_iteration_under_a_time_limit():

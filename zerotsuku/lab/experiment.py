@@ -31,6 +31,7 @@ __all__ = [
     "lab_data",
     "refusal",
     "run_experiment",
+    "stopped_early",
     "summary",
 ]
 
@@ -248,7 +249,10 @@ class LabRun:
 
 
 def stopped_early(history):
-    """True if ``history`` has fewer iterations than asked for without having diverged."""
+    """True if ``history`` has fewer iterations than asked for without having diverged.
+
+    Used by :class:`LabRun` and :func:`~zerotsuku.lab.figure.draw_figure`.
+    """
     return not history.diverged and len(history.train_loss) < history.settings["iters_num"]
 
 
@@ -335,7 +339,8 @@ def summary(run):
     """The one-line result of a run: last batch loss, accuracies, iterations, seconds.
 
     The loss is that of the last mini-batch, measured right after its update step. A run
-    ended by its time limit says how far it got.
+    ended by its time limit says how far it got, and at which iteration its accuracies were
+    last measured (they are measured once per epoch).
 
     Parameters
     ----------
@@ -361,11 +366,17 @@ def summary(run):
         parts.append(f"last finite batch loss {last}")
     else:
         parts.append(f"last batch loss {h.final_loss:.4f}")
-    if len(h.train_acc):
-        parts.append(f"train accuracy {h.train_acc[-1]:.3f}")
-    if len(h.test_acc):
-        parts.append(f"test accuracy {h.test_acc[-1]:.3f}")
     done, asked = len(h.train_loss), h.settings["iters_num"]
+    # A stopped run keeps the accuracies of its last whole epoch.
+    when = (
+        f" (at iteration {h.acc_iters[-1]:,})"
+        if len(h.acc_iters) and h.acc_iters[-1] != done
+        else ""
+    )
+    if len(h.train_acc):
+        parts.append(f"train accuracy {h.train_acc[-1]:.3f}{when}")
+    if len(h.test_acc):
+        parts.append(f"test accuracy {h.test_acc[-1]:.3f}{when}")
     if run.stopped:
         limit = f" ({run.time_limit:.3g} s limit)" if run.time_limit is not None else ""
         parts.append(f"stopped after {done:,} of {asked:,} iterations{limit}")

@@ -7,11 +7,12 @@ created, so a notebook never shows stray figures.
 
 A long run shows its progress (a bar and the status line, updated from ``train``'s
 callback: the kernel sends widget updates while it is busy) and stops at
-:data:`~zerotsuku.lab.experiment.TIME_LIMIT`. There is no Stop button: while an observer
-runs, the kernel does not read the messages the browser sends, so a click would arrive only
-after the run it was meant to stop. Reading them mid-run takes a thread or an asyncio
-event loop (ipykernel 6 made its message loop asynchronous), which this synchronous lab
-avoids; the time limit is the stop.
+:data:`~zerotsuku.lab.experiment.TIME_LIMIT`, which is the lab's only stop. A Stop button
+cannot work here: the kernel reads the browser's next widget message only after the
+observer that is training returns, so a click would be handled after the run it was meant
+to stop (tried in JupyterLab 4.6 with ipykernel 7: a click one second into a six-second
+observer was handled after six seconds, whatever JupyterLab's "comms over subshells"
+setting). Reading it mid-run would take a second thread or an asyncio loop.
 """
 
 import html
