@@ -181,6 +181,24 @@ def test_a_run_over_its_time_limit_keeps_the_whole_iterations_done():
     assert f"test accuracy {h.test_acc[0]:.3f} (at iteration 0)" in text
 
 
+def test_an_interrupt_stops_a_run_only_when_asked(monkeypatch):
+    real, calls = TwoLayerNet.gradient, []
+
+    def interrupted_at_eighth(self, x, t):
+        calls.append(1)
+        if len(calls) % 8 == 0:
+            raise KeyboardInterrupt  # as the notebook's Interrupt would, mid-step
+        return real(self, x, t)
+
+    monkeypatch.setattr(TwoLayerNet, "gradient", interrupted_at_eighth)
+    with pytest.raises(KeyboardInterrupt) as raised:
+        run_experiment(**FAST)  # a script's Ctrl-C still stops the script
+    assert len(raised.value.history.train_loss) == 7
+    run = run_experiment(stop_on_interrupt=True, **FAST)
+    assert run.interrupted and run.stopped and len(run.history.train_loss) == 7
+    assert "stopped after 7 of 60 iterations (interrupted)" in summary(run)
+
+
 def test_a_time_limit_does_not_touch_a_run_that_finishes_in_time():
     run = run_experiment(time_limit=TIME_LIMIT, **FAST)
     assert not run.stopped and len(run.history.train_loss) == FAST["iters_num"]

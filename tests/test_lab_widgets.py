@@ -231,6 +231,40 @@ def test_a_run_over_the_time_limit_stops_and_says_how_far_it_got():
     assert bytes(lab.image.value).startswith(PNG)
 
 
+def interrupting_gradient(at):
+    """TwoLayerNet.gradient, as if the notebook's Interrupt arrived during call ``at``."""
+    calls, real = [], TwoLayerNet.gradient
+
+    def gradient(self, x, t):
+        calls.append(1)
+        if len(calls) == at:
+            raise KeyboardInterrupt
+        return real(self, x, t)
+
+    return gradient
+
+
+def test_the_notebooks_interrupt_stops_a_run_and_keeps_it(lab, monkeypatch):
+    monkeypatch.setattr(TwoLayerNet, "gradient", interrupting_gradient(at=12))
+    before_png = bytes(lab.image.value)
+    h = lab.train()
+    assert len(h.train_loss) == 11 and lab.run.interrupted and lab.run.stopped
+    text = status_text(lab)
+    assert "stopped after 11 of 60 iterations (interrupted)" in text
+    assert "Interrupted: the plot shows the iterations done until then" in text
+    assert lab.progress.layout.display == "none"
+    assert bytes(lab.image.value) != before_png and lab.runs[-1] is h
+
+
+def test_a_stopped_run_gets_no_hint_about_its_loss(lab, monkeypatch):
+    lab.controls["dataset"].value = "xor"
+    lab.controls["learning_rate"].value = 10.0
+    assert "may be too large" in status_text(lab)  # the whole run: the hint
+    monkeypatch.setattr(TwoLayerNet, "gradient", interrupting_gradient(at=50))
+    lab.train()
+    assert lab.run.interrupted and "may be too large" not in status_text(lab)
+
+
 def test_keep_earlier_runs_overlays_them_and_unchecking_drops_them(lab):
     lab.keep_runs.value = True
     for rate in (0.1, 0.01):

@@ -6,7 +6,8 @@ the same function.
 
 A run is refused only when it is known to be hopeless: the chapter's element-loop numerical
 gradient on MNIST. Any other run may take as long as it takes; the lab passes a time limit
-(:data:`TIME_LIMIT`) and the run stops there, keeping the iterations done so far.
+(:data:`TIME_LIMIT`) and the run stops there, or at the notebook's Interrupt, keeping the
+iterations done so far.
 """
 
 import functools
@@ -224,7 +225,7 @@ def refusal(**settings):
 
 @dataclass
 class LabRun:
-    """A trained network with its history, its data and the time limit it ran under.
+    """A trained network with its history, its data, and what may have stopped it.
 
     Attributes
     ----------
@@ -235,16 +236,19 @@ class LabRun:
     data : LabData
     time_limit : float or None
         Seconds the run was allowed; None for no limit.
+    interrupted : bool
+        True if a KeyboardInterrupt (the notebook's Interrupt) stopped the run.
     """
 
     network: TwoLayerNet
     history: TrainingHistory
     data: LabData
     time_limit: float | None = None
+    interrupted: bool = False
 
     @property
     def stopped(self):
-        """True if the time limit ended the run before its last iteration."""
+        """True if the time limit or an interrupt ended the run before its last iteration."""
         return stopped_early(self.history)
 
 
@@ -274,7 +278,14 @@ def _watch(callback, time_limit, iters_num):
     return watch
 
 
-def run_experiment(*, time_limit=None, callback=None, **settings):
+def _fresh_network(s, data):
+    """The untrained net of the settings ``s`` (its start weights drawn with ``s["seed"]``)."""
+    return TwoLayerNet(
+        data.input_size, s["hidden_size"], data.num_classes, s["weight_init_std"], seed=s["seed"]
+    )
+
+
+def run_experiment(*, time_limit=None, stop_on_interrupt=False, callback=None, **settings):
     """Train a fresh two-layer net on the lab's data with ``settings``.
 
     Parameters
@@ -283,6 +294,9 @@ def run_experiment(*, time_limit=None, callback=None, **settings):
         Stop after this many seconds and keep the whole iterations done (the lab passes
         :data:`TIME_LIMIT`). Without it the run always does every iteration, so the same
         settings give the same numbers on every machine.
+    stop_on_interrupt : bool, default False
+        Treat a KeyboardInterrupt during training (the notebook's Interrupt) as a stop and
+        return the iterations done, as the lab does. By default it is passed on.
     callback : callable, optional
         Passed to :func:`~zerotsuku.training.train`: ``callback(iteration, loss)``.
     **settings
@@ -312,9 +326,8 @@ def run_experiment(*, time_limit=None, callback=None, **settings):
     if reason is not None:
         raise ValueError(reason)
     data = lab_data(s["dataset"])
-    network = TwoLayerNet(
-        data.input_size, s["hidden_size"], data.num_classes, s["weight_init_std"], seed=s["seed"]
-    )
+    network = _fresh_network(s, data)
+    interrupted = False
     try:
         history = train(
             network,
@@ -331,16 +344,20 @@ def run_experiment(*, time_limit=None, callback=None, **settings):
         )
     except _OutOfTime as stop:
         history = stop.history  # train() attaches the iterations done so far
+    except KeyboardInterrupt as stop:
+        if not (stop_on_interrupt and hasattr(stop, "history")):
+            raise
+        history, interrupted = stop.history, True
     history.settings.update(s)
-    return LabRun(network, history, data, time_limit)
+    return LabRun(network, history, data, time_limit, interrupted)
 
 
 def summary(run):
     """The one-line result of a run: last batch loss, accuracies, iterations, seconds.
 
     The loss is that of the last mini-batch, measured right after its update step. A run
-    ended by its time limit says how far it got, and at which iteration its accuracies were
-    last measured (they are measured once per epoch).
+    ended by its time limit or an interrupt says how far it got, and at which iteration
+    its accuracies were last measured (they are measured once per epoch).
 
     Parameters
     ----------
@@ -378,8 +395,11 @@ def summary(run):
     if len(h.test_acc):
         parts.append(f"test accuracy {h.test_acc[-1]:.3f}{when}")
     if run.stopped:
-        limit = f" ({run.time_limit:.3g} s limit)" if run.time_limit is not None else ""
-        parts.append(f"stopped after {done:,} of {asked:,} iterations{limit}")
+        if run.interrupted:
+            why = " (interrupted)"
+        else:
+            why = f" ({run.time_limit:.3g} s limit)" if run.time_limit is not None else ""
+        parts.append(f"stopped after {done:,} of {asked:,} iterations{why}")
     else:
         parts.append(f"{done:,} iterations")
     parts.append(f"{h.seconds:.2f} s")

@@ -7,12 +7,15 @@ created, so a notebook never shows stray figures.
 
 A long run shows its progress (a bar and the status line, updated from ``train``'s
 callback: the kernel sends widget updates while it is busy) and stops at
-:data:`~zerotsuku.lab.experiment.TIME_LIMIT`, which is the lab's only stop. A Stop button
-cannot work here: the kernel reads the browser's next widget message only after the
+:data:`~zerotsuku.lab.experiment.TIME_LIMIT`, or earlier at the notebook's Interrupt (the ■
+button, or Kernel → Interrupt Kernel), keeping the iterations done. A Stop button of the
+lab's own cannot work: the kernel reads the browser's next widget message only after the
 observer that is training returns, so a click would be handled after the run it was meant
 to stop (tried in JupyterLab 4.6 with ipykernel 7: a click one second into a six-second
-observer was handled after six seconds, whatever JupyterLab's "comms over subshells"
-setting). Reading it mid-run would take a second thread or an asyncio loop.
+observer was handled after six seconds, with each value of JupyterLab's "comms over
+subshells" setting). Reading it mid-run would take a second thread or an asyncio loop. The
+Interrupt works because it is a signal, not a message: it raises KeyboardInterrupt inside
+the running observer (tried the same way: the loop ended 0.1 s after the click).
 """
 
 import html
@@ -174,7 +177,10 @@ class TrainingLab:
             return None
         try:
             self.run = run_experiment(
-                time_limit=self.time_limit, callback=self._progress(settings), **settings
+                time_limit=self.time_limit,
+                stop_on_interrupt=True,
+                callback=self._progress(settings),
+                **settings,
             )
         finally:
             self.progress.layout.display = "none"
@@ -262,7 +268,8 @@ class TrainingLab:
             self.progress.layout.display = None
             self._set_status(
                 f"Training… iteration {iteration:,} of {iters_num:,}, loss {loss:.4f}, "
-                f"{now - start:.1f} s so far (the lab stops a run at {self.time_limit:.3g} s)",
+                f"{now - start:.1f} s so far. The lab stops a run at {self.time_limit:.3g} s; "
+                "the notebook's Interrupt (■) stops it now.",
                 color=BUSY_COLOR,
             )
 
@@ -279,14 +286,16 @@ class TrainingLab:
                 f"Diverged at iteration {len(h.train_loss):,}: the loss became NaN or "
                 "infinite; the plot shows the curve up to there. Try a smaller learning rate.",
             )
-        elif _confidently_wrong(h):
+        elif not run.stopped and _confidently_wrong(h):  # a stopped run may not have begun
             classes = h.settings["output_size"]
             lines.append(
                 f"The loss ends far above ln {classes} = {np.log(classes):.3f}, "
                 "the loss of guessing all classes equally: the net is confidently wrong. "
                 "The learning rate (or the init weight std) may be too large."
             )
-        if run.stopped:
+        if run.interrupted:
+            lines.append("Interrupted: the plot shows the iterations done until then.")
+        elif run.stopped:
             lines.append(
                 f"The lab stops every run at {run.time_limit:.3g} s. Fewer iterations, a "
                 "smaller batch or hidden size, or a faster gradient would finish in time."
