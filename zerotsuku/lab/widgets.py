@@ -104,6 +104,8 @@ class TrainingLab:
         Iterations done, shown during a long run.
     status : ipywidgets.HTML
         The summary of the last run, progress, or why a run was refused.
+    time_limit : float
+        Seconds after which a run stops.
     run : LabRun or None
         The newest run; ``history`` and ``network`` are its own, ``runs`` the kept
         histories (oldest first).
@@ -164,6 +166,9 @@ class TrainingLab:
 
     def train(self):
         """Retrain with the current settings and redraw.
+
+        The run stops at :attr:`time_limit` seconds or at the notebook's Interrupt,
+        keeping the iterations done; the status line says how far it got.
 
         Returns
         -------
