@@ -491,13 +491,14 @@ def _new_seed(lab, seeds):
 def bench_lab(runs, **_):
     """Retrain + redraw time of the interactive lab at default settings."""
     try:
-        from zerotsuku.interactive import DEFAULTS, TrainingLab
+        from zerotsuku.lab import DEFAULTS, TrainingLab
     except ImportError as error:
-        return Section("Interactive lab", f"Skipped: zerotsuku.interactive is not there ({error}).")
+        return Section("Interactive lab", f"Skipped: zerotsuku.lab is not there ({error}).")
     rows, targets = [], []
     for name, overrides in (
         ("default settings", {}),
-        ("default, numerical gradient", {"gradient": "numerical"}),
+        ("default, numerical gradient (vectorised)", {"gradient": "fast_numerical"}),
+        ("default, numerical gradient (element loop)", {"gradient": "numerical"}),
     ):
         lab = TrainingLab(**overrides)
         seeds = iter(range(1, 10**6))

@@ -57,6 +57,9 @@ LAB = ".zerotsuku-lab"
 PLOT = ".zerotsuku-lab-plot"
 STATUS = ".zerotsuku-lab-status"
 RATE_SLIDER = f"{LAB} .zerotsuku-lab-learning_rate"
+HIDDEN_SLIDER = f"{LAB} .zerotsuku-lab-hidden_size"
+GRADIENT_MENU = f"{LAB} .zerotsuku-lab-gradient select"
+PROGRESS = ".zerotsuku-lab-progress"
 
 
 def require_browser():
@@ -215,7 +218,7 @@ def shown_rate(state):
 
 def expected_png(settings):
     """The plot the lab must show for these settings, drawn here, in the test process."""
-    from zerotsuku.interactive import DEFAULTS, render_png, run_experiment
+    from zerotsuku.lab import DEFAULTS, render_png, run_experiment
 
     run = run_experiment(**{key: settings[key] for key in DEFAULTS})
     return render_png([run.history], run.network, run.data)
@@ -333,3 +336,38 @@ def run_scenario(page, base, token):
     page.wait_for_timeout(300)
     page.screenshot(path=ARTIFACTS / "lab_3_after_burst.png")
     check_consistent(page, 10**-1.9)
+    check_interrupt(page, base, token)
+
+
+def status_says(page, words):
+    page.wait_for_function(
+        "([status, words]) => document.querySelector(status).innerText.includes(words)",
+        arg=[STATUS, words],
+    )
+
+
+def check_interrupt(page, base, token):
+    """A run far longer than a second, stopped with the notebook's Interrupt, is kept."""
+    hidden = page.locator(f"{HIDDEN_SLIDER} .noUi-handle")
+    hidden.focus()
+    hidden.press("End")  # hidden size 100: the element loop then needs seconds per step
+    page.wait_for_function(  # the status line's settings are those of the shown run
+        "(status) => JSON.parse(document.querySelector(status + ' [data-settings]')"
+        ".getAttribute('data-settings')).hidden_size === 100",
+        arg=STATUS,
+    )
+    wait_kernel_idle(base, token, CHANGE_SECONDS)
+    page.locator(GRADIENT_MENU).select_option(label="numerical, element loop")
+    status_says(page, "Training… iteration")
+    assert page.locator(PROGRESS).is_visible(), "no progress bar during a long run"
+    page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Interrupt Kernel").first.click()
+    status_says(page, "(interrupted)")
+    wait_kernel_idle(base, token, CHANGE_SECONDS)
+    page.screenshot(path=ARTIFACTS / "lab_4_after_interrupt.png")
+    state = lab_state(page)
+    assert state["plots"] == 1 and state["images"] == 1, state
+    settings = json.loads(html.unescape(state["settings"]))
+    assert (settings["gradient"], settings["hidden_size"]) == ("numerical", 100)
+    assert "Interrupted: the plot shows the iterations done until then" in state["text"]
+    assert not page.locator(PROGRESS).is_visible(), "the progress bar stayed after the run"

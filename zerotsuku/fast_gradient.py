@@ -31,9 +31,14 @@ from itertools import accumulate
 
 import numpy as np
 
-from .functions import EPSILON, sigmoid
+from .functions import EPSILON, sigmoid, to_labels
 
-__all__ = ["DEFAULT_MAX_BYTES", "STRATEGIES", "two_layer_numerical_gradient"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "STRATEGIES",
+    "fast_numerical_gradient",
+    "two_layer_numerical_gradient",
+]
 
 DEFAULT_MAX_BYTES = 256 * 2**20
 """Default bound on the extra memory of one call: 256 MiB."""
@@ -249,3 +254,10 @@ def _differences(weights, inputs, nudged_scores, base_terms, h, max_nudges):
                 starts = np.concatenate([[0], starts])
             change[r[starts], u0 : u0 + block.size] += np.add.reduceat(terms, starts, axis=0)
     return (change[..., 0] - change[..., 1]) / batch / (2 * h)
+
+
+def fast_numerical_gradient(network, x, t):
+    """The central-difference gradient of ``network.loss(x, t)`` for every parameter, at once."""
+    x = network._checked(x)
+    labels = to_labels(t, (*x.shape[:-1], network.output_size))
+    return two_layer_numerical_gradient(network.params, x.reshape(-1, network.input_size), labels)

@@ -170,7 +170,7 @@ def sum_squared_error(y, t):
     return 0.5 * np.sum((y - t) ** 2)
 
 
-def to_labels(t, y_shape):
+def to_labels(t, y_shape, name="t"):
     """Validate targets ``t`` for outputs of shape ``y_shape``; return label indices.
 
     ``t`` may be one-hot (the same shape as ``y``) or hold class indices, one per

@@ -159,41 +159,26 @@ class TwoLayerNet:
         labels = _check_batch(x, t, self.output_size)
         return self._accuracy(x.reshape(-1, self.input_size), labels)
 
-    @_unchecked_twin("_numerical_gradient")
-    def numerical_gradient(self, x, t, method="auto"):
+    def numerical_gradient(self, x, t):
         """Gradient of the loss for every parameter, by central differences (h = 1e-4).
 
-        Parameters
-        ----------
-        x, t : array_like
-            A batch and its targets, as for :meth:`loss`.
-        method : {"auto", "fast", "loop"}, default "auto"
-            ``"loop"`` nudges one parameter element at a time with
-            :func:`zerotsuku.gradient.numerical_gradient`: two forward passes per
-            element, slow on purpose (the chapter's own algorithm). ``"fast"``
-            computes the same central differences without a Python loop over
-            elements (:mod:`zerotsuku.fast_gradient`); the two agree up to
-            rounding. ``"auto"`` picks ``"fast"``.
+        The chapter's element loop: :func:`zerotsuku.gradient.numerical_gradient`
+        nudges one parameter element at a time, two forward passes per element (slow
+        on purpose). :func:`zerotsuku.fast_gradient.fast_numerical_gradient` computes
+        the same differences at once.
 
         Returns
         -------
         dict of numpy.ndarray
             Same keys and shapes as ``params``.
         """
-        methods = ("auto", "fast", "loop")
-        if not isinstance(method, str):
-            raise TypeError(f"method must be one of {methods}, got {method!r}")
-        if method not in methods:
-            raise ValueError(f"unknown method {method!r}; choose one of {methods}")
         x = self._checked(x)
-        labels = _check_batch(x, t, self.output_size)
-        if method == "loop":
+        _check_batch(x, t, self.output_size)
 
-            def loss_of_params(_):
-                return self.loss(x, t)
+        def loss_W(W):
+            return self.loss(x, t)
 
-            return {key: numerical_gradient(loss_of_params, p) for key, p in self.params.items()}
-        return two_layer_numerical_gradient(self.params, x.reshape(-1, self.input_size), labels)
+        return {key: numerical_gradient(loss_W, p) for key, p in self.params.items()}
 
     @_unchecked_twin("_gradient")
     def gradient(self, x, t):

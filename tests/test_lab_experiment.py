@@ -1,0 +1,245 @@
+"""The lab's experiment without widgets: data, settings, one run, refusal, time limit, summary."""
+
+import ast
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from zerotsuku.datasets import dummy_dataset
+from zerotsuku.lab import experiment, figure, widgets
+from zerotsuku.lab.experiment import (
+    DATASETS,
+    DEFAULTS,
+    TIME_LIMIT,
+    full_settings,
+    lab_data,
+    refusal,
+    run_experiment,
+    summary,
+)
+from zerotsuku.networks import TwoLayerNet
+from zerotsuku.training import GRADIENTS, train
+
+FAST = {"iters_num": 60}
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_every_data_set_is_read_only_float_inputs_and_integer_labels(name):
+    data = lab_data(name)
+    assert data.name == name and data.x_train.dtype == np.float64
+    assert data.t_train.dtype.kind == "i" and data.t_train.shape == (data.train_size,)
+    assert data.x_test.shape[1] == data.input_size
+    assert set(np.unique(data.t_train)) <= set(range(data.num_classes))
+    for array in (data.x_train, data.t_train, data.x_test, data.t_test):
+        assert not array.flags.writeable
+    assert lab_data(name) is data  # read once
+
+
+def test_dummy_data_are_trained_on_the_argmax_of_coin_flip_rows():
+    _, rows = dummy_dataset(seed=0)
+    assert not np.all(rows.sum(axis=1) == 1)  # the rows really are not one-hot
+    np.testing.assert_array_equal(lab_data("dummy").t_train, rows.argmax(axis=1))
+    assert "argmax" in lab_data("dummy").note
+
+
+@pytest.mark.parametrize(("name", "error"), [("iris", ValueError), (3, TypeError)])
+def test_an_unknown_data_set_is_named(name, error):
+    with pytest.raises(error, match="name must be one of"):
+        lab_data(name)
+
+
+@pytest.mark.parametrize(
+    ("settings", "error", "match"),
+    [
+        ({"colour": "red"}, TypeError, "unknown setting"),
+        ({"dataset": "iris"}, ValueError, "dataset must be one of"),
+        ({"gradient": "magic"}, ValueError, "gradient must be one of"),
+        ({"gradient": "numerical_loop"}, ValueError, "gradient must be one of"),
+        ({"hidden_size": 0}, ValueError, "hidden_size"),
+        ({"learning_rate": float("nan")}, ValueError, "learning_rate"),
+        ({"learning_rate": "0.1"}, TypeError, "learning_rate"),
+        ({"batch_size": 2.5}, TypeError, "batch_size"),
+        ({"seed": -1}, ValueError, "seed"),
+    ],
+)
+def test_bad_settings_are_named(settings, error, match):
+    with pytest.raises(error, match=match):
+        full_settings(**settings)
+    with pytest.raises(error, match=match):
+        run_experiment(**settings)
+
+
+def test_the_batch_size_is_clamped_to_the_training_set():
+    assert full_settings(dataset="dummy", batch_size=1000)["batch_size"] == 100
+    run = run_experiment(dataset="dummy", batch_size=1000, iters_num=5)
+    assert run.history.settings["batch_size"] == 100
+
+
+def test_a_run_is_train_on_a_fresh_net_with_the_settings():
+    data = lab_data("circles")
+    net = TwoLayerNet(2, 10, 2, weight_init_std=1.0, seed=0)
+    by_hand = train(
+        net,
+        data.x_train,
+        data.t_train,
+        x_test=data.x_test,
+        t_test=data.t_test,
+        iters_num=300,
+        batch_size=20,
+        learning_rate=1.0,
+        seed=0,
+    )
+    run = run_experiment()
+    np.testing.assert_array_equal(run.history.train_loss, by_hand.train_loss)
+    for key, value in net.params.items():
+        np.testing.assert_array_equal(run.network.params[key], value)
+    assert {key: run.history.settings[key] for key in DEFAULTS} == DEFAULTS
+    assert run.data is data and not run.stopped and run.time_limit is None
+
+
+def test_the_three_gradients_give_the_same_curve():
+    runs = {g: run_experiment(gradient=g, **FAST).history for g in GRADIENTS}
+    for gradient in ("numerical", "fast_numerical"):
+        assert runs[gradient].settings["gradient"] == gradient
+        np.testing.assert_allclose(
+            runs[gradient].train_loss, runs["backprop"].train_loss, atol=1e-6
+        )
+
+
+@pytest.mark.parametrize(
+    ("gradient", "method"), [("backprop", "gradient"), ("numerical", "numerical_gradient")]
+)
+def test_a_gradient_choice_calls_that_method_of_the_net(gradient, method, monkeypatch):
+    used = []
+    real = getattr(TwoLayerNet, method)
+
+    def spy(self, x, t):
+        used.append(len(x))
+        return real(self, x, t)
+
+    monkeypatch.setattr(TwoLayerNet, method, spy)
+    run_experiment(gradient=gradient, iters_num=7)
+    assert used == [DEFAULTS["batch_size"]] * 7
+
+
+def no_training(*args, **kwargs):
+    raise AssertionError("training started although the run was refused")
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+@pytest.mark.parametrize("gradient", GRADIENTS)
+def test_only_the_element_loop_on_mnist_is_refused(dataset, gradient):
+    refused = refusal(dataset=dataset, gradient=gradient) is not None
+    assert refused == (dataset == "mnist" and gradient == "numerical")
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"hidden_size": 50, "batch_size": 100, "iters_num": 2000}, {"hidden_size": 1}],
+)
+def test_the_refusal_counts_the_forward_passes_of_one_step(settings, monkeypatch):
+    s = {**DEFAULTS, "dataset": "mnist", "gradient": "numerical", **settings}
+    params = s["hidden_size"] * 785 + 10 * (s["hidden_size"] + 1)
+    message = refusal(**s)
+    assert f"the {params:,} parameters" in message
+    assert f"batch of {s['batch_size']:,} twice for each: {2 * params:,} forward passes" in message
+    assert f"{s['iters_num']:,} iterations would need {2 * params * s['iters_num']:,}" in message
+    assert '"numerical, vectorised"' in message and "2-D data set" in message
+    monkeypatch.setattr(experiment, "train", no_training)
+    with pytest.raises(ValueError, match="element loop on MNIST is hopeless"):
+        run_experiment(**s)
+
+
+def test_the_vectorised_numerical_gradient_runs_on_mnist():
+    run = run_experiment(dataset="mnist", gradient="fast_numerical", iters_num=3)
+    assert len(run.history.train_loss) == 3 and run.history.settings["gradient"] == "fast_numerical"
+
+
+def test_the_time_limit_is_one_constant_of_a_few_seconds():
+    assert 5 <= TIME_LIMIT <= 60
+
+
+def test_a_run_over_its_time_limit_keeps_the_whole_iterations_done():
+    def slow_fifth(iteration, loss):
+        if iteration == 5:
+            time.sleep(0.6)  # as if this step had taken long
+
+    run = run_experiment(time_limit=0.5, callback=slow_fifth)
+    h = run.history
+    assert run.stopped and not h.diverged and len(h.train_loss) == 5
+    assert h.settings["iters_num"] == DEFAULTS["iters_num"]
+    first_five = run_experiment(iters_num=5)  # the same batches, the same updates
+    np.testing.assert_array_equal(h.train_loss, first_five.history.train_loss)
+    for key, value in first_five.network.params.items():
+        np.testing.assert_array_equal(run.network.params[key], value)
+    text = summary(run)
+    assert "stopped after 5 of 300 iterations (0.5 s limit)" in text
+    assert h.acc_iters.tolist() == [0]  # no whole epoch (10 iterations) yet
+    assert f"train accuracy {h.train_acc[0]:.3f} (at iteration 0)" in text
+    assert f"test accuracy {h.test_acc[0]:.3f} (at iteration 0)" in text
+
+
+def test_an_interrupt_stops_a_run_only_when_asked(monkeypatch):
+    real, calls = TwoLayerNet.gradient, []
+
+    def interrupted_at_eighth(self, x, t):
+        calls.append(1)
+        if len(calls) % 8 == 0:
+            raise KeyboardInterrupt  # as the notebook's Interrupt would, mid-step
+        return real(self, x, t)
+
+    monkeypatch.setattr(TwoLayerNet, "gradient", interrupted_at_eighth)
+    with pytest.raises(KeyboardInterrupt) as raised:
+        run_experiment(**FAST)  # a script's Ctrl-C still stops the script
+    assert len(raised.value.history.train_loss) == 7
+    run = run_experiment(stop_on_interrupt=True, **FAST)
+    assert run.interrupted and run.stopped and len(run.history.train_loss) == 7
+    assert "stopped after 7 of 60 iterations (interrupted)" in summary(run)
+
+
+def test_a_time_limit_does_not_touch_a_run_that_finishes_in_time():
+    run = run_experiment(time_limit=TIME_LIMIT, **FAST)
+    assert not run.stopped and len(run.history.train_loss) == FAST["iters_num"]
+    np.testing.assert_array_equal(run.history.train_loss, run_experiment(**FAST).history.train_loss)
+    assert "stopped" not in summary(run) and "at iteration" not in summary(run)
+
+
+def test_the_callback_sees_every_iteration_under_a_time_limit():
+    seen = []
+    run_experiment(time_limit=TIME_LIMIT, callback=lambda i, loss: seen.append(i), **FAST)
+    assert seen == list(range(1, FAST["iters_num"] + 1))
+
+
+@pytest.mark.parametrize(("limit", "error"), [(0, ValueError), (-1, ValueError), ("5", TypeError)])
+def test_a_bad_time_limit_is_named(limit, error):
+    with pytest.raises(error, match="time_limit"):
+        run_experiment(time_limit=limit, **FAST)
+
+
+def test_the_summary_states_the_history_numbers():
+    run = run_experiment(learning_rate=3.0, **FAST)
+    h, text = run.history, summary(run)
+    assert text.startswith("learning rate 3 · ")
+    assert f"last batch loss {h.final_loss:.4f}" in text
+    assert f"train accuracy {h.train_acc[-1]:.3f}" in text
+    assert f"test accuracy {h.test_acc[-1]:.3f}" in text
+    assert f" · {FAST['iters_num']} iterations · {h.seconds:.2f} s" in text
+
+
+def imported_modules(module):
+    tree = ast.parse(Path(module.__file__).read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_the_experiment_and_its_figure_need_no_widgets():
+    assert "ipywidgets" not in imported_modules(experiment)
+    assert "ipywidgets" not in imported_modules(figure)
+    assert "ipywidgets" in imported_modules(widgets)  # the check does see imports

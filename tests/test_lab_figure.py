@@ -1,0 +1,95 @@
+"""The lab's figure: what each panel shows, and the PNG bytes it becomes."""
+
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from zerotsuku.lab import figure
+from zerotsuku.lab.experiment import DATASETS, lab_data, run_experiment
+from zerotsuku.lab.figure import describe, draw_figure, png_bytes, render_png
+
+PNG = b"\x89PNG\r\n\x1a\n"
+FAST = {"iters_num": 60}
+
+
+def titles(fig):
+    return [ax.get_title() for ax in fig.axes]
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_the_right_panel_is_the_boundary_or_the_accuracy_per_digit(name):
+    run = run_experiment(dataset=name, **FAST)
+    fig = draw_figure([run.history], run.network, run.data)
+    expected = "Test accuracy per digit" if name == "mnist" else "Decision boundary (training data)"
+    assert titles(fig) == ["Mini-batch loss (after each step)", "Accuracy per epoch", expected]
+    assert fig._suptitle.get_text() == describe(run.history.settings)
+
+
+def test_kept_runs_are_overlaid_faintly_with_what_differs_in_the_legend():
+    runs = [run_experiment(learning_rate=rate, **FAST) for rate in (1.0, 0.1, 0.01)]
+    last = runs[-1]
+    fig = draw_figure([r.history for r in runs], last.network, last.data)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["lr 1", "lr 0.1", "lr 0.01"]
+    named = [line for line in fig.axes[0].get_lines() if not line.get_label().startswith("_")]
+    alphas = [line.get_alpha() for line in named]
+    assert alphas == [figure.EARLIER_ALPHA, figure.EARLIER_ALPHA, 1.0]
+    assert "earlier runs" in fig.axes[1].get_title()
+
+
+def test_runs_that_differ_in_nothing_are_numbered():
+    runs = [run_experiment(**FAST) for _ in range(2)]
+    fig = draw_figure([r.history for r in runs], runs[1].network, runs[1].data)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["run 1", "run 2"]
+
+
+def test_log_scale_applies_to_the_loss_axis():
+    run = run_experiment(**FAST)
+    fig = draw_figure([run.history], run.network, run.data, log_scale=True)
+    assert fig.axes[0].get_yscale() == "log" and fig.axes[1].get_yscale() == "linear"
+
+
+def test_the_same_runs_give_the_same_bytes_and_others_differ():
+    a, b = run_experiment(**FAST), run_experiment(**FAST)
+    png_a = render_png([a.history], a.network, a.data)
+    assert png_a.startswith(PNG)
+    assert png_a == render_png([b.history], b.network, b.data)
+    c = run_experiment(seed=1, **FAST)
+    assert render_png([c.history], c.network, c.data) != png_a
+    assert png_bytes(draw_figure([a.history], a.network, a.data)) == png_a  # one PNG path
+
+
+def test_a_broken_network_draws_a_note_instead_of_a_boundary():
+    run = run_experiment(**FAST)
+    run.network.params["W1"][0, 0] = np.inf
+    fig = draw_figure([run.history], run.network, run.data)
+    assert "no boundary" in " ".join(t.get_text() for t in fig.axes[2].texts)
+
+
+def test_a_run_stopped_by_its_time_limit_says_so_in_the_title():
+    def slow_third(iteration, loss):
+        if iteration == 3:
+            time.sleep(0.3)
+
+    run = run_experiment(time_limit=0.2, callback=slow_third, **FAST)
+    assert run.stopped
+    fig = draw_figure([run.history], run.network, run.data)
+    assert fig._suptitle.get_text().endswith(
+        " · iters 60 · init std 1 · backprop · seed 0 · stopped at iteration 3"
+    )
+    assert len(fig.axes[0].get_lines()[0].get_xdata()) == 3
+
+
+def test_nothing_to_draw_is_an_error():
+    run = run_experiment(**FAST)
+    with pytest.raises(ValueError, match="histories is empty"):
+        draw_figure([], run.network, run.data)
+
+
+def test_drawing_leaves_pyplot_alone():
+    before = plt.get_fignums()
+    run = run_experiment(**FAST)
+    render_png([run.history], run.network, lab_data("circles"), log_scale=True)
+    assert plt.get_fignums() == before

@@ -1,0 +1,406 @@
+"""The lab's experiment: its data sets, one training run, and the run's one-line summary.
+
+No widgets here: a notebook cell can call :func:`run_experiment` with fixed settings and print
+numbers that everyone gets identically. :mod:`zerotsuku.lab.widgets` puts sliders in front of
+the same function.
+
+A run is refused only when it is known to be hopeless: the chapter's element-loop numerical
+gradient on MNIST. Any other run may take as long as it takes; the lab passes a time limit
+(:data:`TIME_LIMIT`) and the run stops there, or at the notebook's Interrupt, keeping the
+iterations done so far.
+"""
+
+import functools
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._checks import choice, positive_number, whole_number
+from ..datasets import TOY_DATASETS, dummy_dataset, load_mnist, toy_dataset
+from ..networks import TwoLayerNet
+from ..training import GRADIENTS, TrainingHistory, train
+
+__all__ = [
+    "DATASETS",
+    "DEFAULTS",
+    "GRADIENT_NAMES",
+    "TIME_LIMIT",
+    "LabData",
+    "LabRun",
+    "full_settings",
+    "lab_data",
+    "refusal",
+    "run_experiment",
+    "stopped_early",
+    "summary",
+]
+
+DATASETS = ("circles", "moons", "xor", "gauss", "spiral", "dummy", "mnist")
+"""Data sets of the lab: five 2-D problems, the unlearnable dummy data, MNIST digits."""
+
+DEFAULTS = {
+    "dataset": "circles",
+    "hidden_size": 10,
+    "learning_rate": 1.0,
+    "batch_size": 20,
+    "iters_num": 300,
+    "weight_init_std": 1.0,
+    "gradient": "backprop",
+    "seed": 0,
+}
+"""Start settings: a 2-D problem that a small net learns in well under a second."""
+
+TIME_LIMIT = 20.0
+"""Seconds after which the lab stops a run and shows the iterations done so far."""
+
+TOY_SAMPLES = 200
+"""Points in the training set of a 2-D problem; a fresh draw of as many is the test set."""
+
+GRADIENT_NAMES = {
+    "backprop": "backprop",
+    "numerical": "numerical, element loop",
+    "fast_numerical": "numerical, vectorised",
+}
+"""How the lab names the gradients of :func:`~zerotsuku.training.train` (same order)."""
+
+DUMMY_NOTE = (
+    "dummy data: x is random, each target row is two independent coin flips such as "
+    "[1, 1] (not one-hot); the lab trains on each row's argmax, which is what the book's "
+    "cross_entropy_error silently does, so [0, 0], [1, 0] and [1, 1] all mean class 0"
+)
+
+
+@dataclass(frozen=True)
+class LabData:
+    """Training and test data of one lab data set (arrays are read-only).
+
+    Attributes
+    ----------
+    name : str
+    x_train, t_train, x_test, t_test : numpy.ndarray
+        float64 inputs, one sample per row; integer class labels.
+    num_classes : int
+    note : str
+        One sentence on where the data comes from.
+    """
+
+    name: str
+    x_train: np.ndarray
+    t_train: np.ndarray
+    x_test: np.ndarray
+    t_test: np.ndarray
+    num_classes: int
+    note: str
+
+    @property
+    def input_size(self):
+        return self.x_train.shape[1]
+
+    @property
+    def train_size(self):
+        return self.x_train.shape[0]
+
+
+def _frozen(*arrays):
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
+@functools.cache
+def lab_data(name):
+    """The data set ``name`` as the lab uses it (cached, read-only arrays).
+
+    Parameters
+    ----------
+    name : {"circles", "moons", "xor", "gauss", "spiral", "dummy", "mnist"}
+        A 2-D problem has 200 training points (seed 0) and 200 fresh test points
+        (seed 1). "dummy" is the well-known unlearnable data (100 points, plus 100 more
+        for testing) with labels = argmax of each target row. "mnist" is the bundled
+        4,000 / 1,000 digit subset as float64.
+
+    Returns
+    -------
+    LabData
+
+    Taught in ``09_interactive_training.ipynb``, section "What one retrain does".
+
+    Examples
+    --------
+    >>> data = lab_data("dummy")
+    >>> data.x_train.shape, sorted(set(data.t_train.tolist()))
+    ((100, 2), [0, 1])
+    """
+    choice("name", name, DATASETS)
+    if name in TOY_DATASETS:
+        x, t = toy_dataset(name, TOY_SAMPLES, seed=0)
+        x_test, t_test = toy_dataset(name, TOY_SAMPLES, seed=1)
+        note = f"{name}: {TOY_SAMPLES} training points, {TOY_SAMPLES} fresh test points"
+        return LabData(name, *_frozen(x, t, x_test, t_test), num_classes=2, note=note)
+    if name == "dummy":
+        x, t_rows = dummy_dataset(seed=0)
+        x_test, t_test_rows = dummy_dataset(seed=1)
+        arrays = _frozen(x, t_rows.argmax(axis=1), x_test, t_test_rows.argmax(axis=1))
+        return LabData(name, *arrays, num_classes=2, note=DUMMY_NOTE)
+    (x, t), (x_test, t_test) = load_mnist(source="bundled")
+    arrays = _frozen(
+        x.astype(np.float64), t.astype(np.int64), x_test.astype(np.float64), t_test.astype(np.int64)
+    )
+    note = "mnist: 4,000 training and 1,000 test digits (the bundled subset)"
+    return LabData(name, *arrays, num_classes=10, note=note)
+
+
+def full_settings(**settings):
+    """``settings`` completed with :data:`DEFAULTS` and checked; the batch clamped to the data.
+
+    Raises
+    ------
+    TypeError
+        For an unknown setting, or a value of the wrong kind (``batch_size=2.5``).
+    ValueError
+        For a value of the right kind that the lab cannot use (``hidden_size=0``).
+
+    Used by :func:`run_experiment` and :class:`~zerotsuku.lab.TrainingLab`.
+
+    Examples
+    --------
+    >>> full_settings(dataset="dummy", batch_size=500)["batch_size"]  # 100 training points
+    100
+    """
+    unknown = set(settings) - set(DEFAULTS)
+    if unknown:
+        raise TypeError(f"unknown setting(s) {sorted(unknown)}; the lab knows {list(DEFAULTS)}")
+    s = {**DEFAULTS, **settings}
+    choice("dataset", s["dataset"], DATASETS)
+    choice("gradient", s["gradient"], GRADIENTS)
+    for name, low in (("hidden_size", 1), ("batch_size", 1), ("iters_num", 1), ("seed", 0)):
+        s[name] = whole_number(name, s[name], low)
+    for name in ("learning_rate", "weight_init_std"):
+        s[name] = positive_number(name, s[name])
+    s["batch_size"] = min(s["batch_size"], lab_data(s["dataset"]).train_size)
+    return s
+
+
+def refusal(**settings):
+    """Why a run with ``settings`` is hopeless, or None if it may run.
+
+    Only one choice is refused: the element-loop numerical gradient (``"numerical"``) on
+    MNIST. It nudges the parameters one at a time and runs the whole net on the batch twice
+    for each, so with 784 inputs a single step needs many thousands of forward passes. The
+    message gives those counts for ``settings``.
+
+    Returns
+    -------
+    str or None
+
+    Taught in ``09_interactive_training.ipynb``, section "Experiment D · Three ways to the
+    same gradient".
+
+    Examples
+    --------
+    >>> refusal() is None
+    True
+    >>> print(refusal(dataset="mnist", gradient="numerical")[:47])
+    Refused: the element loop on MNIST is hopeless.
+    """
+    s = full_settings(**settings)
+    if not (s["dataset"] == "mnist" and s["gradient"] == "numerical"):
+        return None
+    hidden, classes = s["hidden_size"], lab_data("mnist").num_classes
+    params = hidden * (784 + 1) + classes * (hidden + 1)
+    per_step = 2 * params
+    params_2d = hidden * (2 + 1) + 2 * (hidden + 1)
+    return (
+        f"Refused: the element loop on MNIST is hopeless. It nudges the {params:,} "
+        f"parameters (784 inputs, hidden {hidden}, {classes} classes) one at a time and runs "
+        f"the net on the batch of {s['batch_size']:,} twice for each: {per_step:,} forward "
+        "passes for a single step, where backprop needs one forward and one backward pass. "
+        f"{s['iters_num']:,} iterations would need {per_step * s['iters_num']:,}. Choose "
+        f'"{GRADIENT_NAMES["fast_numerical"]}" (the same differences, all computed at once) '
+        f'or "backprop"; or a 2-D data set to watch the element loop (there the net has '
+        f"{params_2d:,} parameters)."
+    )
+
+
+@dataclass
+class LabRun:
+    """A trained network with its history, its data, and what may have stopped it.
+
+    Attributes
+    ----------
+    network : TwoLayerNet
+    history : TrainingHistory
+        ``history.settings`` holds every setting, including ``dataset`` and
+        ``weight_init_std``.
+    data : LabData
+    time_limit : float or None
+        Seconds the run was allowed; None for no limit.
+    interrupted : bool
+        True if a KeyboardInterrupt (the notebook's Interrupt) stopped the run.
+    """
+
+    network: TwoLayerNet
+    history: TrainingHistory
+    data: LabData
+    time_limit: float | None = None
+    interrupted: bool = False
+
+    @property
+    def stopped(self):
+        """True if the time limit or an interrupt ended the run before its last iteration."""
+        return stopped_early(self.history)
+
+
+def stopped_early(history):
+    """True if ``history`` has fewer iterations than asked for without having diverged.
+
+    Used by :class:`LabRun` and :func:`~zerotsuku.lab.figure.draw_figure`.
+    """
+    return not history.diverged and len(history.train_loss) < history.settings["iters_num"]
+
+
+class _OutOfTime(Exception):
+    """Raised by the lab's callback to end a run at its time limit."""
+
+
+def _watch(callback, time_limit, iters_num):
+    """A callback for train(): calls ``callback`` and ends the run after ``time_limit`` s."""
+    deadline = time.perf_counter() + (np.inf if time_limit is None else time_limit)
+
+    def watch(iteration, loss):
+        if callback is not None:
+            callback(iteration, loss)
+        # The last iteration and a diverged one end the run by themselves.
+        if iteration < iters_num and np.isfinite(loss) and time.perf_counter() > deadline:
+            raise _OutOfTime(f"stopped after {iteration} iterations")
+
+    return watch
+
+
+def _fresh_network(s, data):
+    """The untrained net of the settings ``s`` (its start weights drawn with ``s["seed"]``)."""
+    return TwoLayerNet(
+        data.input_size, s["hidden_size"], data.num_classes, s["weight_init_std"], seed=s["seed"]
+    )
+
+
+def run_experiment(*, time_limit=None, stop_on_interrupt=False, callback=None, **settings):
+    """Train a fresh two-layer net on the lab's data with ``settings``.
+
+    Parameters
+    ----------
+    time_limit : float, optional
+        Stop after this many seconds and keep the whole iterations done (the lab passes
+        :data:`TIME_LIMIT`). Without it the run always does every iteration, so the same
+        settings give the same numbers on every machine.
+    stop_on_interrupt : bool, default False
+        Treat a KeyboardInterrupt during training (the notebook's Interrupt) as a stop and
+        return the iterations done, as the lab does. By default it is passed on.
+    callback : callable, optional
+        Passed to :func:`~zerotsuku.training.train`: ``callback(iteration, loss)``.
+    **settings
+        Any of the keys of :data:`DEFAULTS`; missing ones take the default.
+
+    Returns
+    -------
+    LabRun
+
+    Raises
+    ------
+    ValueError
+        For a bad setting, or a run that :func:`refusal` refuses (with its message).
+
+    Taught in ``09_interactive_training.ipynb``, section "What one retrain does".
+
+    Examples
+    --------
+    >>> run = run_experiment(dataset="gauss", iters_num=100)
+    >>> run.history.settings["dataset"], len(run.history.train_loss)
+    ('gauss', 100)
+    """
+    s = full_settings(**settings)
+    if time_limit is not None:
+        time_limit = positive_number("time_limit", time_limit)
+    reason = refusal(**s)
+    if reason is not None:
+        raise ValueError(reason)
+    data = lab_data(s["dataset"])
+    network = _fresh_network(s, data)
+    interrupted = False
+    try:
+        history = train(
+            network,
+            data.x_train,
+            data.t_train,
+            x_test=data.x_test,
+            t_test=data.t_test,
+            iters_num=s["iters_num"],
+            batch_size=s["batch_size"],
+            learning_rate=s["learning_rate"],
+            gradient=s["gradient"],
+            seed=s["seed"],
+            callback=_watch(callback, time_limit, s["iters_num"]),
+        )
+    except _OutOfTime as stop:
+        history = stop.history  # train() attaches the iterations done so far
+    except KeyboardInterrupt as stop:
+        if not (stop_on_interrupt and hasattr(stop, "history")):
+            raise
+        history, interrupted = stop.history, True
+    history.settings.update(s)
+    return LabRun(network, history, data, time_limit, interrupted)
+
+
+def summary(run):
+    """The one-line result of a run: last batch loss, accuracies, iterations, seconds.
+
+    The loss is that of the last mini-batch, measured right after its update step. A run
+    ended by its time limit or an interrupt says how far it got, and at which iteration
+    its accuracies were last measured (they are measured once per epoch).
+
+    Parameters
+    ----------
+    run : LabRun
+
+    Returns
+    -------
+    str
+
+    Used by :class:`~zerotsuku.lab.TrainingLab` for its status line.
+
+    Examples
+    --------
+    >>> parts = summary(run_experiment(iters_num=20)).split(" · ")
+    >>> parts[0], parts[-2]
+    ('learning rate 1', '20 iterations')
+    """
+    h = run.history
+    parts = [f"learning rate {h.settings['learning_rate']:.3g}"]
+    finite = h.train_loss[np.isfinite(h.train_loss)]
+    if h.diverged:
+        last = f"{finite[-1]:.4f}" if len(finite) else "none"
+        parts.append(f"last finite batch loss {last}")
+    else:
+        parts.append(f"last batch loss {h.final_loss:.4f}")
+    done, asked = len(h.train_loss), h.settings["iters_num"]
+    # A stopped run keeps the accuracies of its last whole epoch.
+    when = (
+        f" (at iteration {h.acc_iters[-1]:,})"
+        if len(h.acc_iters) and h.acc_iters[-1] != done
+        else ""
+    )
+    if len(h.train_acc):
+        parts.append(f"train accuracy {h.train_acc[-1]:.3f}{when}")
+    if len(h.test_acc):
+        parts.append(f"test accuracy {h.test_acc[-1]:.3f}{when}")
+    if run.stopped:
+        if run.interrupted:
+            why = " (interrupted)"
+        else:
+            why = f" ({run.time_limit:.3g} s limit)" if run.time_limit is not None else ""
+        parts.append(f"stopped after {done:,} of {asked:,} iterations{why}")
+    else:
+        parts.append(f"{done:,} iterations")
+    parts.append(f"{h.seconds:.2f} s")
+    return " · ".join(parts)

@@ -1,0 +1,388 @@
+"""The lab's widgets: sliders in front of :func:`~zerotsuku.lab.experiment.run_experiment`.
+
+Every change of a control retrains synchronously inside the control's observer (no timers or
+threads), then replaces the PNG bytes of one ``ipywidgets.Image``. Nothing is appended to an
+Output widget (a burst of slider moves could leave two plots there) and no pyplot figure is
+created, so a notebook never shows stray figures.
+
+A long run shows its progress (a bar and the status line, updated from ``train``'s
+callback: the kernel sends widget updates while it is busy) and stops at
+:data:`~zerotsuku.lab.experiment.TIME_LIMIT`, or earlier at the notebook's Interrupt (the ■
+button, or Kernel → Interrupt Kernel), keeping the iterations done. A Stop button of the
+lab's own cannot work: the kernel reads the browser's next widget message only after the
+observer that is training returns, so a click would be handled after the run it was meant
+to stop (tried in JupyterLab 4.6 with ipykernel 7: a click one second into a six-second
+observer was handled after six seconds, with each value of JupyterLab's "comms over
+subshells" setting). Reading it mid-run would take a second thread or an asyncio loop. The
+Interrupt works because it is a signal, not a message: it raises KeyboardInterrupt inside
+the running observer (tried the same way: the loop ended 0.1 s after the click).
+"""
+
+import html
+import json
+import time
+
+import ipywidgets as widgets
+import numpy as np
+
+from .._checks import positive_number
+from ..training import GRADIENTS
+from .experiment import (
+    DEFAULTS,
+    DUMMY_NOTE,
+    GRADIENT_NAMES,
+    TIME_LIMIT,
+    full_settings,
+    lab_data,
+    refusal,
+    run_experiment,
+    summary,
+)
+from .figure import describe, render_png
+
+__all__ = ["TrainingLab"]
+
+MAX_KEPT_RUNS = 6
+"""With "keep earlier runs", the newest run and at most this many minus one before it."""
+
+PROGRESS_AFTER = 0.5
+"""Seconds into a run after which the progress bar and status line show how far it is."""
+
+PROGRESS_EVERY = 0.25
+"""Seconds between two progress updates (each one is a message to the browser)."""
+
+STATUS_STYLE = "padding: 4px 10px; background: #eef3f8; border-radius: 4px; line-height: 1.5"
+ERROR_COLOR = "#C00000"
+BUSY_COLOR = "#555555"
+
+SLIDER_RANGES = {
+    "hidden_size": (1, 100, 1),
+    "iters_num": (10, 5000, 10),
+}
+"""(min, max, step) of the integer sliders; the batch slider goes from 1 to the data's size."""
+LOG10_RANGE = (-3, 1, 0.1)
+"""Exponents (min, max, step) of the learning-rate and init-std sliders: 0.001 to 10."""
+
+DATASET_LABELS = {
+    "circles": "circles (2-D)",
+    "moons": "moons (2-D)",
+    "xor": "xor (2-D)",
+    "gauss": "gauss (2-D)",
+    "spiral": "spiral (2-D)",
+    "dummy": "dummy (random labels)",
+    "mnist": "MNIST digits",
+}
+
+
+class TrainingLab:
+    """Sliders for the settings of a two-layer net, a live plot, and a summary line.
+
+    Changing any control retrains from scratch with the current settings, in the
+    control's own observer, and replaces the PNG in :attr:`image`. Sliders use
+    ``continuous_update=False``: a drag retrains once, on release.
+
+    Parameters
+    ----------
+    keep_runs : bool, default False
+        Start with "keep earlier runs" switched on.
+    log_scale : bool, default False
+        Start with a logarithmic loss axis.
+    time_limit : float, default TIME_LIMIT
+        Seconds after which a run stops, keeping the iterations done.
+    **defaults
+        Start values of the controls, any of the keys of :data:`DEFAULTS`.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        One widget per setting, by the names of :data:`DEFAULTS`.
+    train_button, keep_runs, log_scale : ipywidgets.Widget
+        Retrain now; keep earlier runs in the plot; logarithmic loss axis.
+    image : ipywidgets.Image
+        The plot; its ``value`` is replaced with new PNG bytes after every run.
+    progress : ipywidgets.IntProgress
+        Iterations done, shown during a long run.
+    status : ipywidgets.HTML
+        The summary of the last run, progress, or why a run was refused.
+    time_limit : float
+        Seconds after which a run stops.
+    run : LabRun or None
+        The newest run; ``history`` and ``network`` are its own, ``runs`` the kept
+        histories (oldest first).
+    widget : ipywidgets.VBox
+        The whole lab; a notebook cell ending in ``lab`` displays it.
+
+    Taught in ``09_interactive_training.ipynb``, section "1 · The lab".
+
+    Examples
+    --------
+    >>> lab = TrainingLab(iters_num=200)
+    >>> lab.controls["hidden_size"].value = 3  # retrains at once
+    >>> lab.history.settings["hidden_size"], len(lab.history.train_loss)
+    (3, 200)
+    """
+
+    def __init__(self, *, keep_runs=False, log_scale=False, time_limit=TIME_LIMIT, **defaults):
+        start = full_settings(**defaults)
+        self.time_limit = positive_number("time_limit", time_limit)
+        self.controls = _make_controls(start)
+        _check_ranges(self.controls, start)
+        self.train_button = widgets.Button(
+            description="Train", icon="play", button_style="primary", tooltip="retrain now"
+        )
+        self.keep_runs = _checkbox(keep_runs, "keep earlier runs")
+        self.log_scale = _checkbox(log_scale, "log-scale loss")
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image.add_class("zerotsuku-lab-plot")
+        self.progress = widgets.IntProgress(
+            min=0, max=1, layout=widgets.Layout(width="50%", display="none")
+        )
+        self.progress.add_class("zerotsuku-lab-progress")
+        self.status = widgets.HTML(layout=widgets.Layout(min_height="2.4em", margin="6px 0"))
+        self.status.add_class("zerotsuku-lab-status")
+        self.run = None
+        self.runs = []
+        self._holding = False
+        self.widget = self._layout()
+        self._connect()
+        self.train()
+
+    # ----------------------------------------------------------------- public
+
+    @property
+    def settings(self):
+        """The current control values as a settings dict (batch clamped to the data)."""
+        return full_settings(**{name: w.value for name, w in self.controls.items()})
+
+    @property
+    def history(self):
+        """The TrainingHistory of the newest run (None before the first)."""
+        return None if self.run is None else self.run.history
+
+    @property
+    def network(self):
+        """The network of the newest run (None before the first)."""
+        return None if self.run is None else self.run.network
+
+    def train(self):
+        """Retrain with the current settings and redraw.
+
+        The run stops at :attr:`time_limit` seconds or at the notebook's Interrupt,
+        keeping the iterations done; the status line says how far it got.
+
+        Returns
+        -------
+        TrainingHistory or None
+            The new history; None if the settings were refused (see :attr:`status`).
+        """
+        settings = self.settings
+        reason = refusal(**settings)
+        if reason is not None:
+            self._set_status(reason, color=ERROR_COLOR)
+            return None
+        try:
+            self.run = run_experiment(
+                time_limit=self.time_limit,
+                stop_on_interrupt=True,
+                callback=self._progress(settings),
+                **settings,
+            )
+        finally:
+            self.progress.layout.display = "none"
+        kept = self.runs if self.keep_runs.value else []
+        self.runs = [*kept, self.run.history][-MAX_KEPT_RUNS:]
+        self._redraw()
+        self._show_result()
+        return self.run.history
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+    def __repr__(self):
+        return f"TrainingLab({describe(DEFAULTS if self.run is None else self.history.settings)})"
+
+    # ----------------------------------------------------------------- internals
+
+    def _layout(self):
+        grid = widgets.GridBox(
+            list(self.controls.values()),
+            layout=widgets.Layout(
+                grid_template_columns="repeat(3, minmax(250px, 1fr))", grid_gap="2px 16px"
+            ),
+        )
+        buttons = widgets.HBox(
+            [self.train_button, self.keep_runs, self.log_scale],
+            layout=widgets.Layout(margin="4px 0 0 0", align_items="center"),
+        )
+        title = widgets.HTML(
+            "<b>Training lab</b> — a two-layer net (numpy, sigmoid hidden layer) retrains "
+            "whenever you change a setting"
+        )
+        parts = [title, grid, buttons, self.progress, self.status, self.image]
+        box = widgets.VBox(parts)
+        box.add_class("zerotsuku-lab")
+        return box
+
+    def _connect(self):
+        for name, control in self.controls.items():
+            control.add_class(f"zerotsuku-lab-{name}")  # for scripts and style sheets
+            control.observe(self._on_control, names="value")
+        self.train_button.on_click(lambda _: self.train())
+        self.keep_runs.observe(self._on_keep_runs, names="value")
+        self.log_scale.observe(lambda _: self._redraw(), names="value")
+
+    def _on_control(self, change):
+        if self._holding:
+            return
+        if change["owner"] is self.controls["dataset"]:
+            batch = self.controls["batch_size"]
+            self._holding = True
+            try:  # lowering max clamps the value, which must not retrain by itself
+                batch.max = lab_data(change["new"]).train_size
+            finally:
+                self._holding = False
+        self.train()
+
+    def _on_keep_runs(self, change):
+        if not change["new"] and len(self.runs) > 1:
+            self.runs = self.runs[-1:]
+            self._redraw()
+
+    def _redraw(self):
+        if self.run is None:
+            return
+        self.image.value = render_png(
+            self.runs, self.run.network, self.run.data, log_scale=self.log_scale.value
+        )
+
+    def _progress(self, settings):
+        """A train() callback that shows how far the run is, from PROGRESS_AFTER on."""
+        iters_num = settings["iters_num"]
+        start = time.perf_counter()
+        shown = [-np.inf]
+
+        def callback(iteration, loss):
+            now = time.perf_counter()
+            if now - start < PROGRESS_AFTER or now - shown[0] < PROGRESS_EVERY:
+                return
+            shown[0] = now
+            self.progress.max = iters_num
+            self.progress.value = iteration
+            self.progress.layout.display = None
+            self._set_status(
+                f"Training… iteration {iteration:,} of {iters_num:,}, loss {loss:.4f}, "
+                f"{now - start:.1f} s so far. The lab stops a run at {self.time_limit:.3g} s; "
+                "the notebook's Interrupt (■) stops it now.",
+                color=BUSY_COLOR,
+            )
+
+        return callback
+
+    def _show_result(self):
+        run, h = self.run, self.run.history
+        lines = [html.escape(summary(run))]
+        color = None
+        if h.diverged:
+            color = ERROR_COLOR
+            lines.insert(
+                0,
+                f"Diverged at iteration {len(h.train_loss):,}: the loss became NaN or "
+                "infinite; the plot shows the curve up to there. Try a smaller learning rate.",
+            )
+        elif not run.stopped and _confidently_wrong(h):  # a stopped run may not have begun
+            classes = h.settings["output_size"]
+            lines.append(
+                f"The loss ends far above ln {classes} = {np.log(classes):.3f}, "
+                "the loss of guessing all classes equally: the net is confidently wrong. "
+                "The learning rate (or the init weight std) may be too large."
+            )
+        if run.interrupted:
+            lines.append("Interrupted: the plot shows the iterations done until then.")
+        elif run.stopped:
+            lines.append(
+                f"The lab stops every run at {run.time_limit:.3g} s. Fewer iterations, a "
+                "smaller batch or hidden size, or a faster gradient would finish in time."
+            )
+        if h.settings["dataset"] == "dummy":
+            lines.append(html.escape(DUMMY_NOTE) + ".")
+        self._set_status("<br>".join(lines), color=color, escape=False)
+
+    def _set_status(self, text, color=None, escape=True):
+        body = html.escape(text) if escape else text
+        color_style = f"; color: {color}" if color else ""
+        # The settings of the run in the picture, exact, for scripts (the browser test).
+        shown = {} if self.run is None else self.history.settings
+        data = html.escape(json.dumps(shown), quote=True)
+        self.status.value = (
+            f'<div data-settings="{data}" style="{STATUS_STYLE}{color_style}">{body}</div>'
+        )
+
+
+def _confidently_wrong(history):
+    """True if the last tenth of the losses lies far above the loss of a uniform guess."""
+    guess = np.log(history.settings["output_size"])
+    tail = history.train_loss[-max(len(history.train_loss) // 10, 1) :]
+    return tail.mean() > 1.5 * guess
+
+
+def _checkbox(value, description):
+    box = widgets.Checkbox(value=bool(value), description=description, indent=False)
+    box.layout = widgets.Layout(width="auto", margin="0 0 0 24px")
+    return box
+
+
+def _check_ranges(controls, start):
+    """A start value that a widget would clamp is an error, not a silent change."""
+    for name, control in controls.items():
+        if isinstance(control, widgets.FloatLogSlider):
+            low, high = control.base**control.min, control.base**control.max
+        elif hasattr(control, "max"):
+            low, high = control.min, control.max
+        else:
+            continue
+        if not low <= start[name] <= high:
+            raise ValueError(
+                f"{name}={start[name]!r} is outside the lab's range {low:g} to {high:g}"
+            )
+
+
+def _make_controls(s):
+    style = {"description_width": "110px"}
+    layout = widgets.Layout(width="auto")
+    common = dict(continuous_update=False, style=style, layout=layout)
+    low, high, step = LOG10_RANGE
+    log_slider = dict(base=10, min=low, max=high, step=step, readout_format=".3g", **common)
+
+    def int_slider(name, description, **range_):
+        return widgets.IntSlider(value=s[name], description=description, **range_, **common)
+
+    def dropdown(name, description, labels):
+        options = [(label, value) for value, label in labels.items()]
+        return widgets.Dropdown(
+            options=options, value=s[name], description=description, style=style, layout=layout
+        )
+
+    hidden, iters = SLIDER_RANGES["hidden_size"], SLIDER_RANGES["iters_num"]
+    train_size = lab_data(s["dataset"]).train_size
+    return {
+        "dataset": dropdown("dataset", "data set", DATASET_LABELS),
+        "hidden_size": int_slider(
+            "hidden_size", "hidden size", min=hidden[0], max=hidden[1], step=hidden[2]
+        ),
+        "learning_rate": widgets.FloatLogSlider(
+            value=s["learning_rate"], description="learning rate", **log_slider
+        ),
+        "batch_size": int_slider("batch_size", "batch size", min=1, max=train_size),
+        "iters_num": int_slider(
+            "iters_num", "iterations", min=iters[0], max=iters[1], step=iters[2]
+        ),
+        "weight_init_std": widgets.FloatLogSlider(
+            value=s["weight_init_std"], description="init weight std", **log_slider
+        ),
+        "gradient": dropdown("gradient", "gradient", {g: GRADIENT_NAMES[g] for g in GRADIENTS}),
+        "seed": widgets.BoundedIntText(
+            value=s["seed"], min=0, max=2**31 - 1, description="seed", **common
+        ),
+    }
