@@ -86,18 +86,20 @@ def show(value, digits=4):
 
 
 def show_pair(expected, got):
-    """Two numbers with just enough digits (4 to 12) to see that they differ.
+    """Two numbers with enough digits (4 to 12) to see that they differ, and how.
 
     Examples
     --------
     >>> show_pair(3.00000001, 3.0000000001)
-    ('3.00000001', '3')
+    ('3.00000001', '3.0000000001')
+    >>> show_pair(0.5, 0.25)
+    ('0.5', '0.25')
     """
     for digits in range(4, 13):
-        pair = _number(expected, digits), _number(got, digits)
-        if pair[0] != pair[1]:
-            return pair
-    return pair
+        if _number(expected, digits) != _number(got, digits):
+            digits = min(digits + 2, 12) if digits > 4 else 4
+            break
+    return _number(expected, digits), _number(got, digits)
 
 
 def _as_number(got, what):
@@ -106,7 +108,10 @@ def _as_number(got, what):
     if isinstance(got, (numbers.Real, np.bool_)):
         return float(got)
     if isinstance(got, np.ndarray):
-        raise Mismatch(f"{what} should be one number, got an array of shape {got.shape}")
+        raise Mismatch(
+            f"{what} should be one number, got an array of shape {got.shape}",
+            hints=("add the elements up (np.sum) so the result is one number",),
+        )
     raise Mismatch(f"{what} should be one number, got {show(got)}", hints=_none_hint(got))
 
 
@@ -127,8 +132,9 @@ def expect_number(
 ):
     """Raise :class:`Mismatch` unless ``got`` is one number close to ``expected``.
 
-    ``alternatives`` pairs a wrong value learners often get with a hint about its cause;
-    ``hints`` are shown whenever this check fails.
+    ``alternatives`` pairs a wrong value learners often get with a hint about its cause
+    (and optionally a looser relative tolerance for recognising it); ``hints`` are shown
+    whenever this check fails.
 
     Examples
     --------
@@ -142,8 +148,12 @@ def expect_number(
     value = _as_number(got, what)
     if np.isclose(value, expected, rtol=rtol, atol=atol):
         return
-    found = [hint for wrong, hint in alternatives if np.isclose(value, wrong, rtol=rtol, atol=atol)]
-    found += _not_finite_hints(value, expected) + list(hints)
+    found = [
+        hint
+        for wrong, hint, *loose in alternatives
+        if np.isclose(value, wrong, rtol=max([rtol, *loose]), atol=atol)
+    ]
+    found += list(hints) or _not_finite_hints(value, expected)
     shown_expected, shown_got = show_pair(expected, value)
     raise Mismatch(
         f"{what} is {shown_got}, expected {shown_expected}",
@@ -160,10 +170,8 @@ def _check_kind(got, expected, what, allow_bool):
         hints = list(_none_hint(got))
         if isinstance(got, (list, tuple)):
             hints.append("return a numpy array (numpy operations on x give one), not a list")
-        raise Mismatch(
-            f"{what} should be a numpy array of shape {expected.shape}, got {show(got)}",
-            hints=hints,
-        )
+        kind = f"a numpy array of shape {expected.shape}" if expected.ndim else "one number"
+        raise Mismatch(f"{what} should be {kind}, got {show(got)}", hints=hints)
     allowed = "iuf" + ("b" if allow_bool else "")
     if got.dtype.kind not in allowed:
         raise Mismatch(f"{what} should hold numbers, got an array of dtype {got.dtype}")
@@ -216,11 +224,12 @@ def expect_array(
         return
     found = [
         hint
-        for wrong, hint in alternatives
-        if np.shape(wrong) == values.shape and np.allclose(values, wrong, rtol=rtol, atol=atol)
+        for wrong, hint, *loose in alternatives
+        if np.shape(wrong) == values.shape
+        and np.allclose(values, wrong, rtol=max([rtol, *loose]), atol=atol)
     ]
     index = np.unravel_index(int(np.argmin(close)), values.shape) if values.ndim else ()
-    found += _not_finite_hints(values[index], expected[index]) + list(hints)
+    found += list(hints) or _not_finite_hints(values[index], expected[index])
     shown_expected, shown_got = show_pair(expected[index], values[index])
     where = f" at {_position(index)}" if values.ndim else ""
     raise Mismatch(

@@ -104,7 +104,9 @@ class Feedback:
             what = next(r for r in self.results if r.outcome == "unfinished").problem
             return f"✎ {self.exercise}: not finished yet: {what} still raises NotImplementedError."
         failed = len(self.failures)
-        return f"✗ {self.exercise}: {failed} of {len(counted)} checks failed."
+        not_run = sum(r.outcome == "not run" for r in self.results)
+        left = f" ({not_run} not run)" if not_run else ""
+        return f"✗ {self.exercise}: {failed} of {len(counted)} checks failed{left}."
 
 
 def _details(result):

@@ -36,18 +36,25 @@ _DIFF_HINTS_ON_ERROR = (
 def _diff_case(name, f, x, given, *, atol=1e-9, extra_wrong=()):
     expected = _central(f, x)
     alternatives = [
-        (_forward(f, x), "this is the forward difference (f(x + h) - f(x)) / h; the book "
-         "uses the central difference (f(x + h) - f(x - h)) / (2 * h), which is more exact"),
-        (_central(f, x, 1e-50), "h is far too small: with h = 1e-50, x + h is exactly x in "
-         "float64 (rounding error), so the difference is 0; the book uses h = 1e-4"),
+        (
+            _forward(f, x),
+            "this is the forward difference (f(x + h) - f(x)) / h; the book "
+            "uses the central difference (f(x + h) - f(x - h)) / (2 * h), which is more exact",
+        ),
+        (
+            _central(f, x, 1e-50),
+            "h is far too small: with h = 1e-50, x + h is exactly x in "
+            "float64 (rounding error), so the difference is 0; the book uses h = 1e-4",
+        ),
         (2 * expected, "divide by 2 * h: the points x + h and x - h are 2h apart"),
         *extra_wrong,
-    ]  # fmt: skip
+    ]
 
     def run(trial, answer):
         got = trial.call(answer, f, x)
-        expect_number(got, expected, rtol=0, atol=atol, what="the derivative",
-                      alternatives=alternatives)  # fmt: skip
+        expect_number(
+            got, expected, rtol=0, atol=atol, what="the derivative", alternatives=alternatives
+        )
 
     return Case(name, run, given=given, hints_on_error=_DIFF_HINTS_ON_ERROR)
 
@@ -90,7 +97,7 @@ NUMERICAL_DIFF = Exercise(
                 )
                 for h in (1e-3, 1e-5, 1e-6, 1e-7, 1e-8)
             ],
-        ),  # fmt: skip
+        ),
         _diff_case("f(x) = sin(x) at x = -2", math.sin, -2.0, "f(x) = sin(x), x = -2.0"),
     ),
 )
@@ -155,11 +162,17 @@ def _gradient_case(name, f, x, *, reads=None, hints=()):
     start = np.array(x, dtype=np.float64)
     expected = _central_gradient(reads or f, start)
     alternatives = [
-        (_forward_gradient(reads or f, start), "this is the forward difference; the book "
-         "uses the central difference (f(x + h) - f(x - h)) / (2 * h)"),
-        (np.zeros_like(start), "every element came out 0: is h far too small (x + h == x), "
-         "or is f given a copy of x instead of x changed in place?"),
-    ]  # fmt: skip
+        (
+            _forward_gradient(reads or f, start),
+            "this is the forward difference; the book "
+            "uses the central difference (f(x + h) - f(x - h)) / (2 * h)",
+        ),
+        (
+            np.zeros_like(start),
+            "every element came out 0: is h far too small (x + h == x), "
+            "or is f given a copy of x instead of x changed in place?",
+        ),
+    ]
 
     def run(trial, answer):
         if own_array:
@@ -167,8 +180,15 @@ def _gradient_case(name, f, x, *, reads=None, hints=()):
         given = x if own_array else start.copy()
         got = trial.call(answer, f, given, may_change=True)
         _expect_restored(given, start)
-        expect_array(got, expected, rtol=1e-6, atol=1e-8, what="the gradient",
-                     alternatives=alternatives, hints=hints)  # fmt: skip
+        expect_array(
+            got,
+            expected,
+            rtol=1e-6,
+            atol=1e-8,
+            what="the gradient",
+            alternatives=alternatives,
+            hints=hints,
+        )
 
     return Case(name, run, given=f"x = {show(start)}", hints_on_error=_ANY_SHAPE)
 
@@ -235,6 +255,8 @@ def _expect_history(history, x, step_num, start):
         steps = np.array(history, dtype=np.float64)
     except (TypeError, ValueError):
         raise Mismatch(f"the history should be a list of points, got {show(history)}") from None
+    if steps.size == 0 and step_num == 0:
+        return
     if steps.ndim != start.ndim + 1 or steps.shape[1:] != start.shape:
         raise Mismatch(
             f"the history should hold points of shape {start.shape}, got {show(history)}"
@@ -270,19 +292,28 @@ def _descent_case(name, f, init_x, lr, step_num, scale, centre=0.0, *, atol=1e-9
     expected = centre + (start - centre) * factor**step_num
     other = 1 + 2 * lr * np.asarray(scale)
     alternatives = [
-        (centre + (start - centre) * other**step_num, "x must move against the gradient, "
-         "x -= lr * grad; adding it climbs uphill (gradient ascent)"),
-        (centre + (start - centre) * factor ** (step_num + 1), "one step too many: the loop "
-         "runs step_num times, for i in range(step_num)"),
-        (centre + (start - centre) * (1 - 2 * np.asarray(scale)) ** step_num, "multiply the "
-         "gradient by the learning rate lr before stepping"),
-    ]  # fmt: skip
+        (
+            centre + (start - centre) * other**step_num,
+            "x must move against the gradient, "
+            "x -= lr * grad; adding it climbs uphill (gradient ascent)",
+            1e-2,
+        ),
+        (
+            centre + (start - centre) * factor ** (step_num + 1),
+            "one step too many: the loop runs step_num times, for i in range(step_num)",
+        ),
+        (
+            centre + (start - centre) * (1 - 2 * np.asarray(scale)) ** step_num,
+            "multiply the gradient by the learning rate lr before stepping",
+        ),
+    ]
 
     def run(trial, answer):
         got = trial.call(answer, f, start.copy(), lr, step_num, may_change=True)
         x = _descent_result(got, step_num, start)
-        expect_array(x, expected, rtol=1e-7, atol=atol, what="the final x",
-                     alternatives=alternatives)  # fmt: skip
+        expect_array(
+            x, expected, rtol=1e-7, atol=atol, what="the final x", alternatives=alternatives
+        )
 
     given = f"init_x = {show(start)}, lr = {lr:g}, step_num = {step_num}"
     return Case(name, run, given=given)
@@ -344,5 +375,5 @@ GRADIENT_DESCENT = Exercise(
             0,
             [1.0, 1.0],
         ),
-    ),  # fmt: skip
+    ),
 )

@@ -62,7 +62,6 @@ _SSE_WRONG = [
     (lambda y, t: 2 * _sse(y, t) / y.size, "the book sums, halved: 0.5 * sum, not the mean"),
     (lambda y, t: math.sqrt(2 * _sse(y, t)), "no square root: 0.5 * sum((y - t)**2)"),
 ]
-_ONE_NUMBER = ("add up every element with np.sum, so the loss is one number",)
 
 SUM_SQUARED_ERROR = Exercise(
     "sum_squared_error",
@@ -74,7 +73,6 @@ SUM_SQUARED_ERROR = Exercise(
             BOOK_Y,
             _one_hot(2, 10),
             wrong=_SSE_WRONG,
-            hints=_ONE_NUMBER,
         ),
         _loss_case(
             "the book's second example: 0.6 on a wrong class gives 0.5975",
@@ -118,11 +116,16 @@ _CEE_WRONG = [
     (lambda y, t: _cee(y, t, log=math.log10), "use the natural log, np.log, not log10"),
 ]
 _MEAN_WRONG = [
-    (_cee_sum, "that is the sum over the batch: divide by the batch size (the mean), so the "
-     "loss does not grow with the number of samples"),
-    (lambda y, t: _cee(y, t) / y.shape[-1], "divide by the batch size (the number of rows), "
-     "not by the number of elements"),
-]  # fmt: skip
+    (
+        _cee_sum,
+        "that is the sum over the batch: divide by the batch size (the mean), so the "
+        "loss does not grow with the number of samples",
+    ),
+    (
+        lambda y, t: _cee(y, t) / y.shape[-1],
+        "divide by the batch size (the number of rows), not by the number of elements",
+    ),
+]
 _LABELS_HINT = (
     "here t holds class labels, not one-hot rows: pick each row's probability of its "
     "label with y[np.arange(batch_size), t]",
@@ -144,13 +147,13 @@ CROSS_ENTROPY_ERROR = Exercise(
             BOOK_Y,
             _one_hot(2, 10),
             wrong=_CEE_WRONG,
-            hints=("add up with np.sum, so the loss is one number",),
         ),
         _loss_case(
             "one sample (1-D) with its label as a number, t = 2",
             _cee,
             BOOK_Y_WRONG,
             np.array(2),
+            hints=_LABELS_HINT,
             hints_on_error=(
                 "a 1-D y is one sample: reshape y to (1, y.size) and t to (1, t.size) "
                 "first, then the batch code handles it",
@@ -185,6 +188,7 @@ CROSS_ENTROPY_ERROR = Exercise(
             _cee,
             [[0.2, 0.7, 0.1]],
             np.array([1]),
+            hints=_LABELS_HINT,
             hints_on_error=_LABELS_HINT,
         ),
     ),

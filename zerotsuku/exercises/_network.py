@@ -121,8 +121,10 @@ def _construct(trial, answer):
                 hints=hints + ["W1 is (input_size, hidden_size), W2 (hidden_size, output_size)"],
             )
         if key.startswith("b") and np.any(np.asarray(value) != 0):
-            raise Mismatch(f"params[{key!r}] should start at 0, got {show(value)}",
-                           hints=("biases start at zero: np.zeros(hidden_size)",))  # fmt: skip
+            raise Mismatch(
+                f"params[{key!r}] should start at 0, got {show(value)}",
+                hints=("biases start at zero: np.zeros(hidden_size)",),
+            )
     if not np.any(params["W1"]) or not np.any(params["W2"]):
         raise Mismatch("the start weights are all 0: draw them at random (np.random.randn)")
 
@@ -149,14 +151,23 @@ def _spread(trial, answer):
 
 def _prediction_alternatives(x, own):
     return [
-        (_forward(PARAMS, x, output="none"), "these are the scores before softmax: predict "
-         "ends with softmax, so each row holds probabilities"),
-        (_forward(PARAMS, x, hidden="relu"), "the hidden layer of this chapter's net uses "
-         "sigmoid, not ReLU (ReLU comes with backpropagation in chapter 5)"),
+        (
+            _forward(PARAMS, x, output="none"),
+            "these are the scores before softmax: predict "
+            "ends with softmax, so each row holds probabilities",
+        ),
+        (
+            _forward(PARAMS, x, hidden="relu"),
+            "the hidden layer of this chapter's net uses "
+            "sigmoid, not ReLU (ReLU comes with backpropagation in chapter 5)",
+        ),
         (_forward(PARAMS, x, output="sigmoid"), "the output layer uses softmax, not sigmoid"),
-        (_forward(own, x), "these come from the net's own start weights: predict must read "
-         "the weights from self.params (the checker puts its own there)"),
-    ]  # fmt: skip
+        (
+            _forward(own, x),
+            "these come from the net's own start weights: predict must read "
+            "the weights from self.params (the checker puts its own there)",
+        ),
+    ]
 
 
 def _predict_case(name, x):
@@ -165,8 +176,14 @@ def _predict_case(name, x):
     def run(trial, answer):
         net, own = _net_with_params(trial, answer)
         got = _method(trial, net, "predict", x.copy())
-        expect_array(got, expected, rtol=1e-7, atol=1e-10, what="predict(x)",
-                     alternatives=_prediction_alternatives(x, own))  # fmt: skip
+        expect_array(
+            got,
+            expected,
+            rtol=1e-7,
+            atol=1e-10,
+            what="predict(x)",
+            alternatives=_prediction_alternatives(x, own),
+        )
 
     return Case(name, run, given=f"x = {show(x)}; W1, b1, W2, b2 set to fixed values")
 
@@ -177,9 +194,16 @@ def _loss_case(name, t):
     def run(trial, answer):
         net, _ = _net_with_params(trial, answer)
         got = _method(trial, net, "loss", X.copy(), t.copy())
-        expect_number(got, expected, rtol=1e-6, atol=1e-9, what="loss(x, t)", alternatives=[
-            (expected * len(X), "that is the sum over the batch; the loss is the mean"),
-        ])  # fmt: skip
+        expect_number(
+            got,
+            expected,
+            rtol=1e-6,
+            atol=1e-9,
+            what="loss(x, t)",
+            alternatives=[
+                (expected * len(X), "that is the sum over the batch; the loss is the mean"),
+            ],
+        )
 
     return Case(name, run, given=f"{GIVEN}; t = {show(t)}")
 
@@ -187,10 +211,17 @@ def _loss_case(name, t):
 def _accuracy(trial, answer):
     net, _ = _net_with_params(trial, answer)
     got = _method(trial, net, "accuracy", X.copy(), T.copy())
-    expect_number(got, 0.6, rtol=0, atol=1e-12, what="accuracy(x, t)", alternatives=[
-        (3, "that is the number of right answers: divide by the number of samples"),
-        (60, "give a fraction between 0 and 1, not a percentage"),
-    ])  # fmt: skip
+    expect_number(
+        got,
+        0.6,
+        rtol=0,
+        atol=1e-12,
+        what="accuracy(x, t)",
+        alternatives=[
+            (3, "that is the number of right answers: divide by the number of samples"),
+            (60, "give a fraction between 0 and 1, not a percentage"),
+        ],
+    )
 
 
 def _expect_grads(got, expected, name, hints=()):
@@ -200,10 +231,20 @@ def _expect_grads(got, expected, name, hints=()):
             f"{name} should return a dict with the keys 'W1', 'b1', 'W2', 'b2', got {shown}"
         )
     for key in KEYS:
-        expect_array(got[key], expected[key], rtol=1e-5, atol=1e-8, what=f"{name}[{key!r}]",
-                     alternatives=[(expected[key] * len(X), "this is batch-size times too "
-                                    "large: divide by the batch size")],
-                     hints=hints)  # fmt: skip
+        expect_array(
+            got[key],
+            expected[key],
+            rtol=1e-5,
+            atol=1e-8,
+            what=f"{name}[{key!r}]",
+            alternatives=[
+                (
+                    expected[key] * len(X),
+                    "this is batch-size times too large: divide by the batch size",
+                )
+            ],
+            hints=hints,
+        )
 
 
 def _numerical_gradient(trial, answer):
@@ -224,10 +265,16 @@ def _gradient(trial, answer):
         raise Skip("no gradient method yet; it is checked once the class has one")
     net, _ = _net_with_params(trial, answer)
     got = _method(trial, net, "gradient", X.copy(), T.copy())
-    _expect_grads(got, _backprop(PARAMS, X, T), "gradient(x, t)", hints=(
-        "output layer: dy = (y - t) / batch_size; hidden layer: "
-        "da1 = (dy @ W2.T) * z1 * (1 - z1); then grads W = input.T @ d, b = d.sum(axis=0)",
-    ))  # fmt: skip
+    _expect_grads(
+        got,
+        _backprop(PARAMS, X, T),
+        "gradient(x, t)",
+        hints=(
+            "compare with the derivation: at the output dy = (y - t) / batch_size; back "
+            "through the sigmoid, multiply by z1 * (1 - z1); a bias's gradient is the sum "
+            "over the batch (axis=0), a weight's is its layer input, transposed, @ the delta",
+        ),
+    )
 
 
 TWO_LAYER_NET = Exercise(
