@@ -8,10 +8,14 @@ thread, under pytest-timeout) cases run without a limit, exactly as before. Othe
 were weighed: a thread cannot be stopped, so its endless loop keeps burning a core; a
 subprocess cannot receive a function defined in a notebook cell. ``OutOfTime`` derives
 from ``BaseException`` so that an ``except Exception`` in the learner's code does not
-swallow it, and the timer re-fires every 0.1 s in case a bare ``except:`` does.
+swallow it; the timer re-fires every 0.1 s, and when the learner's code has swallowed
+one (a bare ``except:`` in a loop), a trace function raises it again at the learner's
+next line, from where it cannot be caught by the same ``try``.
 """
 
+import contextlib
 import signal
+import sys
 import threading
 import traceback
 import warnings
@@ -159,7 +163,9 @@ class TimeBudget:
         self.seconds = seconds
         self.active = False
         self._armed = False
-        self._previous = None
+        self._alarms = 0
+        self._previous_handler = None
+        self._previous_trace = None
 
     def __enter__(self):
         self.active = (
@@ -169,34 +175,53 @@ class TimeBudget:
             and signal.getitimer(signal.ITIMER_REAL)[0] == 0
         )
         if self.active:
-            self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
+            self._previous_handler = signal.signal(signal.SIGALRM, self._on_alarm)
         return self
 
     def __exit__(self, *exc_info):
         if self.active:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._previous)
+            signal.signal(signal.SIGALRM, self._previous_handler)
             self.active = False
 
-    def _on_alarm(self, signum, frame):
-        if self._armed:
-            raise OutOfTime
-
+    @contextlib.contextmanager
     def armed(self):
-        """Context manager: the limit runs for the duration of the ``with`` block."""
-        return _Armed(self)
-
-
-class _Armed:
-    def __init__(self, budget):
-        self.budget = budget
-
-    def __enter__(self):
-        if self.budget.active:
-            self.budget._armed = True
-            signal.setitimer(signal.ITIMER_REAL, self.budget.seconds, 0.1)
-
-    def __exit__(self, *exc_info):
-        if self.budget.active:
-            self.budget._armed = False
+        """The limit runs for the duration of the ``with`` block."""
+        if not self.active:
+            yield
+            return
+        self._armed, self._alarms = True, 0
+        self._previous_trace = sys.gettrace()
+        signal.setitimer(signal.ITIMER_REAL, self.seconds, 0.1)
+        try:
+            yield
+        finally:
+            self._armed = False
             signal.setitimer(signal.ITIMER_REAL, 0)
+            if self._alarms > 1:
+                sys.settrace(self._previous_trace)
+
+    def _on_alarm(self, signum, frame):
+        if not self._armed:
+            return
+        self._alarms += 1
+        if self._alarms > 1:
+            self._trap(frame)
+        raise OutOfTime
+
+    def _trap(self, frame):
+        """The last OutOfTime was swallowed: raise it again at the next line of the
+        learner's code, which escapes even a bare ``except:`` inside a loop."""
+
+        def tracer(frame, event, arg):
+            if frame.f_code.co_filename.startswith(_OUR_DIR):
+                return None
+            if event == "line" and self._armed:
+                raise OutOfTime
+            return tracer
+
+        while frame is not None:
+            if not frame.f_code.co_filename.startswith(_OUR_DIR):
+                frame.f_trace = tracer
+            frame = frame.f_back
+        sys.settrace(tracer)
