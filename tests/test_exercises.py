@@ -1006,3 +1006,19 @@ def test_failures_lists_the_failed_cases():
         "a 2-D array: each element on its own",
         "a 3-D array",
     ]
+
+
+def test_a_float32_result_is_named():
+    def sigmoid_float32(x):
+        return (1 / (1 + np.exp(-x))).astype(np.float32)
+
+    assert_fails(check("sigmoid", sigmoid_float32), "the result is float32")
+
+
+@needs_timer
+def test_a_swallowed_time_limit_leaves_no_trace_function_behind():
+    import sys
+
+    before = sys.gettrace()
+    check("relu", endless_swallowing, time_limit=0.1)
+    assert sys.gettrace() is before

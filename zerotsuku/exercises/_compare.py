@@ -234,6 +234,8 @@ def expect_array(
     ]
     index = np.unravel_index(int(np.argmin(close)), values.shape) if values.ndim else ()
     found += list(hints) or _not_finite_hints(values[index], expected[index])
+    if got.dtype == np.float32:
+        found.append("the result is float32, which keeps about 7 digits: compute in float64")
     shown_expected, shown_got = show_pair(expected[index], values[index])
     where = f" at {_position(index)}" if values.ndim else ""
     raise Mismatch(

@@ -128,10 +128,11 @@ class Trial:
                 raise Unfinished(what) from None
             except (OutOfTime, KeyboardInterrupt):
                 raise
-            except BaseException as error:  # noqa: B036 - a learner's SystemExit is feedback too
+            except BaseException as error:  # SystemExit too: a learner's exit() is feedback
                 raise AnswerRaised(what, error) from None
-        for item in caught:
-            self.warnings.append((self.case, item.category.__name__, str(item.message)))
+            finally:
+                for item in caught:
+                    self.warnings.append((self.case, item.category.__name__, str(item.message)))
         if not may_change:
             _check_unchanged(args, before, what)
         return result
@@ -220,8 +221,7 @@ class TimeBudget:
                 raise OutOfTime
             return tracer
 
-        while frame is not None:
-            if not frame.f_code.co_filename.startswith(_OUR_DIR):
-                frame.f_trace = tracer
+        while frame is not None and not frame.f_code.co_filename.startswith(_OUR_DIR):
+            frame.f_trace = tracer  # only the learner's frames, up to our Trial.call
             frame = frame.f_back
         sys.settrace(tracer)
