@@ -1022,3 +1022,20 @@ def test_a_swallowed_time_limit_leaves_no_trace_function_behind():
     before = sys.gettrace()
     check("relu", endless_swallowing, time_limit=0.1)
     assert sys.gettrace() is before
+
+
+def test_the_books_np_int_gets_a_hint():
+    def step_book(x):
+        y = x > 0
+        return y.astype(np.int)  # removed from numpy 1.24
+
+    assert_fails(check("step_function", step_book), "raised AttributeError", "np.int was removed")
+
+
+def test_math_exp_on_an_array_gets_a_hint():
+    import math
+
+    def sigmoid_math(x):
+        return 1 / (1 + math.exp(-x))
+
+    assert_fails(check("sigmoid", sigmoid_math), "use np.exp")

@@ -141,7 +141,7 @@ def _run_case(case, answer, trial):
             case.given,
             raised.describe(),
             line=raised.line,
-            hints=case.hints_on_error,
+            hints=raised.hints() + case.hints_on_error,
         )
     except Unfinished as stub:
         return CaseResult(case.name, "unfinished", case.given, stub.what)

@@ -53,6 +53,11 @@ class AnswerRaised(Exception):
         self.error = error
         self.line = _learner_line(error)
 
+    def hints(self):
+        """Advice for the error messages in :data:`KNOWN_ERRORS`."""
+        message = str(self.error)
+        return tuple(hint for fragment, hint in KNOWN_ERRORS if fragment in message)
+
     def describe(self):
         """One line: 'raised ValueError: message'."""
         message = " ".join(str(self.error).split())
@@ -60,6 +65,28 @@ class AnswerRaised(Exception):
             message = message[:157] + "..."
         name = type(self.error).__name__
         return f"{self.what} raised {name}: {message}" if message else f"{self.what} raised {name}"
+
+
+KNOWN_ERRORS = (
+    (
+        "has no attribute 'int'",
+        "np.int was removed from numpy (1.24): write int instead, as in .astype(int)",
+    ),
+    (
+        "truth value of an array",
+        "`if` needs one True or False, and an array holds many: "
+        "compare the whole array instead (x > 0 gives an array of True/False)",
+    ),
+    (
+        "can be converted to Python scalars",
+        "math.exp and friends take one number: use np.exp, which works on whole arrays",
+    ),
+    (
+        "could not be broadcast",
+        "the shapes do not fit together; print the .shape of each array in that line",
+    ),
+)
+"""Error messages learners meet often, with what usually causes them."""
 
 
 class Skip(Exception):
