@@ -1039,3 +1039,13 @@ def test_math_exp_on_an_array_gets_a_hint():
         return 1 / (1 + math.exp(-x))
 
     assert_fails(check("sigmoid", sigmoid_math), "use np.exp")
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=[type(j).__name__ for j in JUNK])
+def test_a_net_whose_params_are_junk_gives_feedback(junk):
+    class JunkParams(BookNet):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.params["W1"] = junk
+
+    assert_fails(check("TwoLayerNet", JunkParams))

@@ -95,7 +95,10 @@ def _net_with_params(trial, answer):
     """The learner's TwoLayerNet(3, 4, 2) holding copies of the fixed PARAMS."""
     net = _new_net(trial, answer, *SIZES)
     params = _params_of(net, "TwoLayerNet(3, 4, 2)")
-    own = {key: np.array(value, dtype=np.float64, copy=True) for key, value in params.items()}
+    try:
+        own = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
+    except (TypeError, ValueError):
+        own = None  # not numbers: the checks below will say so
     for key in KEYS:
         params[key] = PARAMS[key].copy()
     return net, own
@@ -151,7 +154,7 @@ def _spread(trial, answer):
 
 
 def _prediction_alternatives(x, own):
-    return [
+    alternatives = [
         (
             _forward(PARAMS, x, output="none"),
             "these are the scores before softmax: predict "
@@ -163,12 +166,16 @@ def _prediction_alternatives(x, own):
             "sigmoid, not ReLU (ReLU comes with backpropagation in chapter 5)",
         ),
         (_forward(PARAMS, x, output="sigmoid"), "the output layer uses softmax, not sigmoid"),
-        (
-            _forward(own, x),
-            "these come from the net's own start weights: predict must read "
-            "the weights from self.params (the checker puts its own there)",
-        ),
     ]
+    try:
+        with_own_weights = _forward(own, x)
+    except (TypeError, ValueError, KeyError):  # start weights of the wrong shape or kind
+        return alternatives
+    hint = (
+        "these come from the net's own start weights: predict must read the weights "
+        "from self.params (the checker puts its own there)"
+    )
+    return [*alternatives, (with_own_weights, hint)]
 
 
 def _predict_case(name, x):
@@ -308,8 +315,7 @@ TWO_LAYER_NET = Exercise(
             given=f"{GIVEN}; t = {show(T)}",
         ),
         Case(
-            "numerical_gradient(x, t): a dict of central-difference gradients shaped like "
-            "params, with the weights put back",
+            "numerical_gradient(x, t): central differences for every parameter, weights put back",
             _numerical_gradient,
             given=f"{GIVEN}; t = {show(T)}",
         ),
