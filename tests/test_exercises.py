@@ -1049,3 +1049,11 @@ def test_a_net_whose_params_are_junk_gives_feedback(junk):
             self.params["W1"] = junk
 
     assert_fails(check("TwoLayerNet", JunkParams))
+
+
+def test_an_error_message_with_an_address_is_shown_without_it():
+    def mentions_an_object(x):
+        raise TypeError(f"cannot use {object()}")
+
+    text = str(check("relu", mentions_an_object))
+    assert "raised TypeError: cannot use <object object>" in text and "0x" not in text

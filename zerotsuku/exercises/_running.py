@@ -14,6 +14,7 @@ next line, from where it cannot be caught by the same ``try``.
 """
 
 import contextlib
+import re
 import signal
 import sys
 import threading
@@ -60,7 +61,7 @@ class AnswerRaised(Exception):
 
     def describe(self):
         """One line: 'raised ValueError: message'."""
-        message = " ".join(str(self.error).split())
+        message = re.sub(r" at 0x[0-9a-fA-F]+", "", " ".join(str(self.error).split()))
         if len(message) > 160:
             message = message[:157] + "..."
         name = type(self.error).__name__
