@@ -958,12 +958,16 @@ def test_an_endless_loop_is_stopped_and_reported(answer):
 
 
 @needs_timer
-def test_the_timer_and_the_signal_handler_are_left_as_they_were():
+def test_the_timer_handler_warning_filters_and_numpy_settings_are_left_as_they_were():
     before = signal.getsignal(signal.SIGALRM)
+    filters, show, errors = list(warnings.filters), warnings.showwarning, np.geterr()
     check("relu", endless, time_limit=0.1)
+    check("relu", endless_swallowing, time_limit=0.1)
     check("relu", relu_where)
     assert signal.getsignal(signal.SIGALRM) is before
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert warnings.filters == filters and warnings.showwarning is show
+    assert np.geterr() == errors
 
 
 def test_without_a_time_limit_and_in_a_thread_the_check_still_works():
