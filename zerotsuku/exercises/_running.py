@@ -4,7 +4,7 @@ The time limit uses a POSIX interval timer (``signal.setitimer``): when a case r
 the timer's signal raises :class:`OutOfTime` inside the learner's code, which stops a
 pure-Python endless loop. It needs the main thread of a Unix-like system (where Jupyter
 and nbval run cell code) and a timer nobody else is using; elsewhere (Windows, a worker
-thread, under pytest-timeout) cases run without a limit, exactly as before. Other ways
+thread, under pytest-timeout) cases simply run without a limit. Other ways
 were weighed: a thread cannot be stopped, so its endless loop keeps burning a core; a
 subprocess cannot receive a function defined in a notebook cell. ``OutOfTime`` derives
 from ``BaseException`` so that an ``except Exception`` in the learner's code does not
