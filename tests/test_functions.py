@@ -193,7 +193,7 @@ def test_scores_that_are_not_probabilities_are_refused():
         with pytest.raises(ValueError, match=r"probabilities.*softmax\(scores\)"):
             cross_entropy_error(scores, t)
     assert cross_entropy_error([[0.3, 0.7]], [1]) == pytest.approx(-np.log(0.7 + 1e-7))
-    assert cross_entropy_error([[0.33, 0.33, 0.33]], [1]) > 0  # rounded probabilities pass
+    assert cross_entropy_error([[0.333, 0.333, 0.333]], [1]) > 0  # rounded probabilities pass
 
 
 def test_empty_batches_are_refused_where_a_mean_is_taken():
