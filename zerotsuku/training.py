@@ -217,8 +217,11 @@ def _check_data(network, x, t, name):
     checked and converted once, not at every iteration).
     """
     x = _checks.float_array(f"x_{name}", x)
-    if x.ndim != 2:
-        raise ValueError(f"x_{name} must be 2-D (samples, features), got shape {x.shape}")
+    if x.ndim != 2 or x.shape[0] == 0:
+        raise ValueError(
+            f"x_{name} must be 2-D (samples, features) with at least one sample, "
+            f"got shape {x.shape}"
+        )
     if not np.isfinite(x).all():
         raise ValueError(f"x_{name} contains NaN or infinity")
     input_size = getattr(network, "input_size", None)
