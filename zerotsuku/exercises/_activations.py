@@ -110,8 +110,8 @@ SIGMOID = Exercise(
         ),
     ),
     warning_note={
-        "overflow": "For large negative x, exp(-x) overflows to inf and 1 / (1 + inf) is "
-        "still the right 0, so this is only a note, not a mistake."
+        "overflow": "For large negative x, exp(-x) overflows to inf and 1 / (1 + inf) gives 0, "
+        "less than 1e-308 from the exact value, so this is only a note, not a mistake."
     },
 )
 
