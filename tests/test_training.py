@@ -1,4 +1,5 @@
 import inspect
+import signal
 
 import numpy as np
 import pytest
@@ -81,7 +82,7 @@ def test_replacement_sampling_repeats_samples():
 
 def test_numerical_and_backprop_training_agree():
     histories = []
-    for gradient in ("backprop", "numerical", "numerical_loop"):
+    for gradient in ("backprop", "fast_numerical", "numerical"):
         net, x, t = small_problem()
         histories.append(train(net, x, t, iters_num=20, batch_size=10, seed=0, gradient=gradient))
     np.testing.assert_allclose(histories[0].train_loss, histories[1].train_loss, rtol=1e-6)
@@ -134,8 +135,9 @@ def test_callback_sees_every_iteration():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(gradient="adam"), "unknown gradient 'adam'"),
-        (dict(sampling="random"), "unknown sampling"),
+        (dict(gradient="adam"), "gradient must be one of"),
+        (dict(gradient="numerical_loop"), "gradient must be one of"),
+        (dict(sampling="random"), "sampling must be one of"),
         (dict(iters_num=-1), "iters_num"),
         (dict(batch_size=0), "batch_size"),
         (dict(batch_size=61), "larger than the training set"),
@@ -181,42 +183,159 @@ def test_book_settings_reach_092_on_bundled_mnist():
     assert history.train_acc[-1] >= history.test_acc[-1] - 0.02
 
 
-def test_checked_once_then_unchecked_twins_unless_overridden():
+def test_data_are_converted_once_for_the_network():
     calls = []
 
     class Counting(TwoLayerNet):
-        def _gradient(self, x, labels):
-            calls.append((x.dtype, labels.dtype.kind))
-            return super()._gradient(x, labels)
+        def gradient(self, x, t):
+            calls.append((x.dtype, x.flags.c_contiguous, t.dtype.kind))
+            return super().gradient(x, t)
 
     _, x, t = small_problem()
     train(Counting(2, 5, 2, seed=0), x.astype(np.float32), np.eye(2)[t], iters_num=3, batch_size=10)
-    assert calls == [(np.float64, "i")] * 3  # float64 inputs and integer labels, made once
-
-    class Overriding(Counting):
-        def gradient(self, x, t):
-            calls.append("public")
-            return super().gradient(x, t)
-
-    calls.clear()
-    train(Overriding(2, 5, 2, seed=0), x, t, iters_num=2, batch_size=10)
-    assert calls[0] == "public" and calls.count("public") == 2
+    assert calls == [(np.float64, True, "i")] * 3  # float64 inputs and integer labels
 
 
-def test_numerical_loop_walks_the_elements(monkeypatch):
+def test_gradient_choice_calls_the_named_function(monkeypatch):
     import zerotsuku.networks
+    import zerotsuku.training
 
-    walked = []
+    walked, fast = [], []
     real = zerotsuku.networks.numerical_gradient
+    real_fast = zerotsuku.training.fast_numerical_gradient
 
     def counting(f, x, h=1e-4):
         walked.append(x.size)
         return real(f, x, h)
 
+    def counting_fast(network, x, t):
+        fast.append(len(x))
+        return real_fast(network, x, t)
+
     monkeypatch.setattr(zerotsuku.networks, "numerical_gradient", counting)
+    monkeypatch.setattr(zerotsuku.training, "fast_numerical_gradient", counting_fast)
     net, x, t = small_problem()
-    train(net, x, t, iters_num=2, batch_size=10, gradient="numerical_loop")
-    assert walked == [10, 5, 10, 2] * 2  # W1, b1, W2, b2 of a 2-5-2 net, each iteration
-    walked.clear()
     train(net, x, t, iters_num=2, batch_size=10, gradient="numerical")
-    assert walked == []  # the fast path
+    assert walked == [10, 5, 10, 2] * 2 and fast == []  # W1, b1, W2, b2, each iteration
+    walked.clear()
+    train(net, x, t, iters_num=2, batch_size=10, gradient="fast_numerical")
+    assert walked == [] and fast == [10, 10]
+
+
+def test_wrong_width_names_the_data_and_input_size():
+    net, x, t = small_problem()
+    with pytest.raises(ValueError, match=r"x_train has 3 features.*input_size=2"):
+        train(net, np.zeros((60, 3)), t)
+    with pytest.raises(ValueError, match=r"x_test has 4 features.*input_size=2"):
+        train(net, x, t, x_test=np.zeros((5, 4)), t_test=t[:5])
+
+
+def test_network_with_nan_parameters_is_refused_at_the_start():
+    net, x, t = small_problem()
+    net.params["W2"][0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"params\['W2'\].*re-create the network"):
+        train(net, x, t, iters_num=5, batch_size=10)
+
+
+@pytest.mark.parametrize("bad", [2.5, "10", None, True])
+def test_batch_size_of_the_wrong_kind_is_a_type_error(bad):
+    net, x, t = small_problem()
+    with pytest.raises(TypeError, match="batch_size"):
+        train(net, x, t, batch_size=bad)
+
+
+@pytest.mark.parametrize("kwargs", [dict(seed=1.5), dict(seed="0"), dict(iters_num=2.0)])
+def test_other_arguments_of_the_wrong_kind(kwargs):
+    net, x, t = small_problem()
+    with pytest.raises(TypeError, match=next(iter(kwargs))):
+        train(net, x, t, batch_size=10, **kwargs)
+
+
+class Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, Stop])
+def test_exception_from_callback_carries_the_history(error):
+    net, x, t = small_problem()
+
+    def callback(iteration, loss):
+        if iteration == 8:
+            raise error
+
+    with pytest.raises(error) as caught:
+        train(net, x, t, x_test=x, t_test=t, iters_num=50, batch_size=10, callback=callback)
+    history = caught.value.history
+    assert isinstance(history, TrainingHistory)
+    assert len(history.train_loss) == 8 and np.isfinite(history.train_loss).all()
+    assert history.acc_iters.tolist() == [0, 6] and len(history.test_acc) == 2
+    assert not history.diverged and history.settings["iters_num"] == 50
+
+
+class Tracked(TwoLayerNet):
+    """Remembers the parameters before each gradient and the gradient it returned."""
+
+    def gradient(self, x, t):
+        self.before = {key: value.copy() for key, value in self.params.items()}
+        self.grads = super().gradient(x, t)
+        return self.grads
+
+    def state(self, learning_rate):
+        """For every parameter: "old", "new" or "other"."""
+        states = {}
+        for key, value in self.params.items():
+            new = self.before[key] - learning_rate * self.grads[key]
+            if np.array_equal(value, self.before[key]):
+                states[key] = "old"
+            elif np.array_equal(value, new):
+                states[key] = "new"
+            else:
+                states[key] = "other"
+        return states
+
+
+class SignalOnUpdate(np.ndarray):
+    """A parameter array that sends itself a Ctrl-C when it is updated in place."""
+
+    armed = None  # the array that will signal, once
+
+    def __isub__(self, other):
+        result = super().__isub__(other)
+        if self is SignalOnUpdate.armed:
+            SignalOnUpdate.armed = None
+            signal.raise_signal(signal.SIGINT)
+        return result
+
+
+def test_ctrl_c_during_an_update_leaves_it_whole():
+    net, x, t = small_problem()
+    net = Tracked(2, 5, 2, weight_init_std=0.5, seed=0)
+    net.params = {key: value.view(SignalOnUpdate) for key, value in net.params.items()}
+
+    def callback(iteration, loss):
+        if iteration == 3:  # Ctrl-C right after W1 of update 4 is written
+            SignalOnUpdate.armed = net.params["W1"]
+
+    with pytest.raises(KeyboardInterrupt) as caught:
+        train(net, x, t, iters_num=20, batch_size=10, callback=callback)
+    assert set(net.state(0.1).values()) == {"new"}  # all four parameters got update 4
+    assert len(caught.value.history.train_loss) == 3
+
+
+def test_ctrl_c_inside_the_gradient_leaves_the_step_unapplied():
+    class Interrupted(Tracked):
+        calls = 0
+
+        def gradient(self, x, t):
+            grads = super().gradient(x, t)
+            Interrupted.calls += 1
+            if Interrupted.calls == 5:
+                signal.raise_signal(signal.SIGINT)
+            return grads
+
+    _, x, t = small_problem()
+    net = Interrupted(2, 5, 2, weight_init_std=0.5, seed=0)
+    with pytest.raises(KeyboardInterrupt) as caught:
+        train(net, x, t, iters_num=20, batch_size=10)
+    assert set(net.state(0.1).values()) == {"old"}
+    assert len(caught.value.history.train_loss) == 4

@@ -5,6 +5,7 @@ One flat module per idea, with the book's names:
 - ``functions``: activation and loss functions (sigmoid, softmax, cross_entropy_error, ...)
 - ``gradient``: numerical differentiation and gradient descent
 - ``networks``: ``SimpleNet`` and ``TwoLayerNet``
+- ``fast_gradient``: the same numerical gradient of a ``TwoLayerNet``, computed at once
 - ``datasets``: bundled real MNIST digits, small 2-D problems, the dummy data
 - ``mnist``: the full MNIST set: download from mirrors, verify, cache
 - ``training``: mini-batch training with a ``TrainingHistory``

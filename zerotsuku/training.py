@@ -1,23 +1,31 @@
 """Mini-batch gradient descent (ミニバッチ学習) with a record of how it went."""
 
-import functools
+import contextlib
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import positive_number, whole_number
+from . import _checks
+from .fast_gradient import fast_numerical_gradient
 from .functions import to_labels
 
 __all__ = ["TrainingHistory", "train", "GRADIENTS", "SAMPLINGS"]
 
-GRADIENTS = ("backprop", "numerical", "numerical_loop")
+GRADIENTS = ("backprop", "numerical", "fast_numerical")
+"""The gradients :func:`train` can use: ``network.gradient``, ``network.numerical_gradient``
+(the chapter's element loop) and :func:`~zerotsuku.fast_gradient.fast_numerical_gradient`."""
+
 SAMPLINGS = ("epoch", "replacement")
 
 
 @dataclass
 class TrainingHistory:
     """What happened during :func:`train`.
+
+    Used by ``08_minibatch_training.ipynb`` and ``09_interactive_training.ipynb``.
 
     Attributes
     ----------
@@ -59,48 +67,6 @@ class TrainingHistory:
         return float(self.train_loss[-1]) if len(self.train_loss) else float("nan")
 
 
-def _check_data(network, x, t, name):
-    """Check one data set once; return it in the form handed to the network.
-
-    The inputs become one C-contiguous float64 array (numpy multiplies a float32
-    batch by float64 weights through a slower casting path), and, for a network
-    with ``output_size``, the targets become integer labels (one-hot rows are
-    checked and converted once, not at every iteration).
-    """
-    x = np.asarray(x)
-    if x.ndim != 2:
-        raise ValueError(f"x_{name} must be 2-D (samples, features), got shape {x.shape}")
-    if x.dtype.kind not in "biuf":
-        raise TypeError(f"x_{name} must be numeric, got dtype {x.dtype}")
-    if not np.isfinite(x).all():
-        raise ValueError(f"x_{name} contains NaN or infinity")
-    t = np.asarray(t)
-    if t.shape[:1] != x.shape[:1]:
-        raise ValueError(
-            f"x_{name} has {x.shape[0]} samples but t_{name} has shape {t.shape}: "
-            "they must match row for row"
-        )
-    output_size = getattr(network, "output_size", None)
-    if output_size is not None:
-        t = to_labels(t, (x.shape[0], output_size))
-    return np.ascontiguousarray(x, dtype=np.float64), t
-
-
-def _method(network, name, labelled):
-    """The network's method ``name``, or its unchecked twin when it names one.
-
-    A network may mark a public method with an attribute ``unchecked_twin``: the
-    name of a method that does the same work on data already checked, ``x`` a
-    C-contiguous float64 array of shape (batch, input_size) and ``labels`` an integer
-    array of shape (batch,). :func:`train` checks the data once and then calls the
-    twin, sparing the checks at every iteration. An override (a subclass, a patched
-    method) carries no mark, so it is the one called.
-    """
-    public = getattr(network, name)
-    twin = getattr(public, "unchecked_twin", None)
-    return getattr(network, twin) if labelled and twin else public
-
-
 def train(
     network,
     x_train,
@@ -125,13 +91,12 @@ def train(
     Parameters
     ----------
     network : TwoLayerNet or alike
-        Needs ``params``, ``loss``, ``accuracy`` and ``gradient`` /
-        ``numerical_gradient`` methods taking ``(x, t)``. The data are checked
-        once, here; the network then gets float64 inputs and, if it has an
-        ``output_size``, integer labels (one-hot targets are converted once).
+        Needs ``params``, ``loss``, ``accuracy`` and the gradient method chosen by
+        ``gradient``, each taking ``(x, t)``. The data are checked once, here; the
+        network then gets float64 inputs and, if it has an ``output_size``,
+        integer labels (one-hot targets are converted once).
     x_train, t_train : array_like
         Training samples (one per row) and their targets (labels or one-hot).
-        Integer or float32 inputs are copied once to float64.
     x_test, t_test : array_like, optional
         Held-out data whose accuracy is measured once per epoch.
     iters_num : int, default 10000
@@ -139,10 +104,11 @@ def train(
     batch_size : int, default 100
         Samples per mini-batch, at most the training-set size.
     learning_rate : float, default 0.1
-    gradient : {"backprop", "numerical", "numerical_loop"}, default "backprop"
-        Which of the network's gradient methods to use: ``gradient`` (backprop),
-        ``numerical_gradient`` (its default, fast, method), or
-        ``numerical_gradient(x, t, method="loop")``, the chapter's element loop.
+    gradient : {"backprop", "numerical", "fast_numerical"}, default "backprop"
+        ``network.gradient(x, t)`` (backpropagation), ``network.numerical_gradient(x, t)``
+        (the chapter's element loop: slow), or
+        ``zerotsuku.fast_gradient.fast_numerical_gradient(network, x, t)`` (the same
+        central differences, computed at once; TwoLayerNet only).
     seed : int, optional
         Seed of the batch draws: same seed, same network -> same history.
     sampling : {"epoch", "replacement"}, default "epoch"
@@ -155,96 +121,224 @@ def train(
     Returns
     -------
     TrainingHistory
+
+    Raises
+    ------
+    KeyboardInterrupt, or any exception raised by ``callback`` or the network
+        Passed on, with the partial :class:`TrainingHistory` of the iterations
+        done so far as its ``.history`` attribute. Every parameter update is applied
+        whole or not at all (a Ctrl-C during an update waits for its end), so the
+        network is the one after ``len(error.history.train_loss)`` updates, or at
+        most one more when the exception came after the update and before its loss
+        was recorded. ``callback`` may raise to stop a run early.
+
+    Notes
+    -----
+    Taught in ``08_minibatch_training.ipynb``, section "Mini-batch training".
+
+    Examples
+    --------
+    >>> from zerotsuku.datasets import toy_dataset
+    >>> from zerotsuku.networks import TwoLayerNet
+    >>> x, t = toy_dataset("gauss", n_samples=60, seed=0)
+    >>> net = TwoLayerNet(2, 5, 2, weight_init_std=0.5, seed=0)
+    >>> history = train(net, x, t, iters_num=30, batch_size=10, seed=0)
+    >>> len(history.train_loss), history.acc_iters.tolist()
+    (30, [0, 6, 12, 18, 24, 30])
     """
-    if gradient not in GRADIENTS:
-        raise ValueError(f"unknown gradient {gradient!r}; choose one of {GRADIENTS}")
-    if sampling not in SAMPLINGS:
-        raise ValueError(f"unknown sampling {sampling!r}; choose one of {SAMPLINGS}")
-    whole_number("iters_num", iters_num, 0)
-    whole_number("batch_size", batch_size, 1)
-    positive_number("learning_rate", learning_rate)
+    _checks.choice("gradient", gradient, GRADIENTS)
+    _checks.choice("sampling", sampling, SAMPLINGS)
+    settings = dict(
+        iters_num=_checks.whole_number("iters_num", iters_num, 0),
+        batch_size=_checks.whole_number("batch_size", batch_size, 1),
+        learning_rate=_checks.positive_number("learning_rate", learning_rate),
+        gradient=gradient,
+        sampling=sampling,
+        seed=_checks.seed("seed", seed),
+    )
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable as callback(iteration, loss), got {callback!r}")
+    _check_network(network)
     x_train, t_train = _check_data(network, x_train, t_train, "train")
     if (x_test is None) != (t_test is None):
         raise ValueError("give both x_test and t_test, or neither")
     if x_test is not None:
         x_test, t_test = _check_data(network, x_test, t_test, "test")
-    train_size = x_train.shape[0]
+    batches = _batches(len(x_train), settings, np.random.default_rng(seed))
+    record = _Record(network, (x_train, t_train), (x_test, t_test), settings)
+    try:
+        record.measure(0)
+        for i, batch in enumerate(batches, 1):
+            x_batch, t_batch = x_train[batch], t_train[batch]
+            if gradient == "backprop":
+                grads = network.gradient(x_batch, t_batch)
+            elif gradient == "numerical":
+                grads = network.numerical_gradient(x_batch, t_batch)
+            else:
+                grads = fast_numerical_gradient(network, x_batch, t_batch)
+            if not _update(network.params, grads, learning_rate):
+                record.loss(float("nan"), diverged=True)  # no loss on a broken network
+            else:
+                record.loss(network.loss(x_batch, t_batch))
+            if callback is not None:
+                callback(i, record.losses[-1])
+            if record.diverged:
+                break
+            if i % record.iter_per_epoch == 0:
+                record.measure(i)
+        if not record.diverged and record.acc_iters[-1] != len(record.losses):
+            record.measure(len(record.losses))
+    except BaseException as error:
+        error.history = record.history()
+        raise
+    return record.history()
+
+
+def _check_network(network):
+    """Refuse a network whose parameters are already NaN or infinite."""
+    params = getattr(network, "params", None)
+    if not isinstance(params, dict):
+        raise TypeError(
+            f"network must have a dict of arrays `params`, got {type(network).__name__}"
+        )
+    for key, value in params.items():
+        if not np.isfinite(value).all():
+            raise ValueError(
+                f"network.params[{key!r}] already contains NaN or infinity (an earlier run "
+                "diverged?): re-create the network or restore its parameters before training"
+            )
+
+
+def _check_data(network, x, t, name):
+    """Check one data set once; return it in the form handed to the network.
+
+    The inputs become one C-contiguous float64 array (numpy multiplies a float32
+    batch by float64 weights through a slower casting path), and, for a network
+    with ``output_size``, the targets become integer labels (one-hot rows are
+    checked and converted once, not at every iteration).
+    """
+    x = _checks.float_array(f"x_{name}", x)
+    if x.ndim != 2:
+        raise ValueError(f"x_{name} must be 2-D (samples, features), got shape {x.shape}")
+    if not np.isfinite(x).all():
+        raise ValueError(f"x_{name} contains NaN or infinity")
+    input_size = getattr(network, "input_size", None)
+    if input_size is not None and x.shape[1] != input_size:
+        raise ValueError(
+            f"x_{name} has {x.shape[1]} features per sample but the network has "
+            f"input_size={input_size}: give data of shape (samples, {input_size})"
+        )
+    t = np.asarray(t)
+    if t.shape[:1] != x.shape[:1]:
+        raise ValueError(
+            f"x_{name} has {x.shape[0]} samples but t_{name} has shape {t.shape}: "
+            "they must match row for row"
+        )
+    output_size = getattr(network, "output_size", None)
+    if output_size is not None:
+        t = to_labels(t, (x.shape[0], output_size), name=f"t_{name}")
+    return np.ascontiguousarray(x, dtype=np.float64), t
+
+
+def _batches(train_size, settings, rng):
+    """The indices of each mini-batch, one array per iteration (an iterator)."""
+    batch_size = settings["batch_size"]
     if batch_size > train_size:
         raise ValueError(
             f"batch_size {batch_size} is larger than the training set ({train_size} samples)"
         )
+    if settings["sampling"] == "replacement":
+        return (rng.integers(0, train_size, batch_size) for _ in range(settings["iters_num"]))
+    return _epoch_batches(train_size, batch_size, settings["iters_num"], rng)
 
-    settings = dict(
-        iters_num=iters_num,
-        batch_size=batch_size,
-        learning_rate=learning_rate,
-        gradient=gradient,
-        sampling=sampling,
-        seed=seed,
-        train_size=train_size,
-    )
-    for name in ("input_size", "hidden_size", "output_size"):
-        if hasattr(network, name):
-            settings[name] = getattr(network, name)
-    rng = np.random.default_rng(seed)
-    labelled = getattr(network, "output_size", None) is not None  # targets are now labels
-    if gradient == "numerical_loop":
-        grad_of = functools.partial(network.numerical_gradient, method="loop")
-    else:
-        name = "gradient" if gradient == "backprop" else "numerical_gradient"
-        grad_of = _method(network, name, labelled)
-    loss_of = _method(network, "loss", labelled)
-    accuracy_of = _method(network, "accuracy", labelled)
+
+def _epoch_batches(train_size, batch_size, iters_num, rng):
+    """Batches that walk through a fresh shuffle of the training set every epoch."""
     iter_per_epoch = max(train_size // batch_size, 1)
-    losses = np.empty(iters_num)
-    train_acc, test_acc, acc_iters = [], [], []
+    for i in range(iters_num):
+        position = (i % iter_per_epoch) * batch_size
+        if position == 0:
+            order = rng.permutation(train_size)
+        yield order[position : position + batch_size]
 
-    def measure(iteration):
-        acc_iters.append(iteration)
-        train_acc.append(accuracy_of(x_train, t_train))
-        if x_test is not None:
-            test_acc.append(accuracy_of(x_test, t_test))
 
-    start = time.perf_counter()
-    measure(0)
-    order = np.arange(0)
-    done = 0
-    diverged = False
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for i in range(iters_num):
-            if sampling == "replacement":
-                batch = rng.integers(0, train_size, batch_size)
-            else:
-                position = (i % iter_per_epoch) * batch_size
-                if position == 0:
-                    order = rng.permutation(train_size)
-                batch = order[position : position + batch_size]
-            x_batch, t_batch = x_train[batch], t_train[batch]
-            grads = grad_of(x_batch, t_batch)
-            for key, value in network.params.items():
-                value -= learning_rate * grads[key]
-            try:
-                loss = loss_of(x_batch, t_batch)
-            except ValueError:  # parameters overflowed to inf/NaN
-                loss = float("nan")
-            losses[i] = loss
-            done = i + 1
-            if callback is not None:
-                callback(done, loss)
-            if not np.isfinite(loss):
-                diverged = True
-                break
-            if done % iter_per_epoch == 0:
-                measure(done)
-        if not diverged and acc_iters[-1] != done:
-            measure(done)
-    return TrainingHistory(
-        train_loss=losses[:done],
-        train_acc=np.array(train_acc),
-        test_acc=np.array(test_acc),
-        acc_iters=np.array(acc_iters, dtype=np.int64),
-        iter_per_epoch=iter_per_epoch,
-        seconds=time.perf_counter() - start,
-        diverged=diverged,
-        settings=settings,
-    )
+def _update(params, grads, learning_rate):
+    """``params[key] -= learning_rate * grads[key]`` for every key, all or none.
+
+    The steps are computed (and their shapes checked) first, then applied with
+    Ctrl-C held back, so an interruption cannot leave W1 updated and W2 not.
+    Returns False if the new parameters are not all finite (training diverged).
+    """
+    steps = {}
+    for key, value in params.items():
+        steps[key] = learning_rate * np.asarray(grads[key])
+        if steps[key].shape != value.shape:
+            raise ValueError(
+                f"the gradient of {key!r} has shape {steps[key].shape}, the parameter {value.shape}"
+            )
+    with _sigint_held(), np.errstate(over="ignore", invalid="ignore"):
+        for key, step in steps.items():
+            params[key] -= step
+    return all(np.isfinite(value).all() for value in params.values())
+
+
+@contextlib.contextmanager
+def _sigint_held():
+    """Run the block whole: a Ctrl-C (SIGINT) arriving inside it is raised at its end.
+
+    Only the main thread can set signal handlers; elsewhere the block runs as it is.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    caught = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and callable(previous):
+        previous(signal.SIGINT, caught[0])
+    elif caught and previous == signal.SIG_DFL:
+        signal.raise_signal(signal.SIGINT)
+
+
+class _Record:
+    """The history of one run as it grows: losses, accuracies, timing."""
+
+    def __init__(self, network, train_data, test_data, settings):
+        self.network, self.train_data, self.test_data = network, train_data, test_data
+        self.iter_per_epoch = max(len(train_data[0]) // settings["batch_size"], 1)
+        self.settings = {**settings, "train_size": len(train_data[0])}
+        for name in ("input_size", "hidden_size", "output_size"):
+            if hasattr(network, name):
+                self.settings[name] = getattr(network, name)
+        self.losses, self.train_acc, self.test_acc, self.acc_iters = [], [], [], []
+        self.diverged = False
+        self.start = time.perf_counter()
+
+    def loss(self, value, diverged=False):
+        self.losses.append(float(value))
+        self.diverged = diverged or not np.isfinite(value)
+
+    def measure(self, iteration):
+        """Accuracy on all training (and test) data after ``iteration`` updates."""
+        train_acc = self.network.accuracy(*self.train_data)
+        if self.test_data[0] is not None:
+            test_acc = self.network.accuracy(*self.test_data)
+            self.test_acc.append(test_acc)
+        self.train_acc.append(train_acc)
+        self.acc_iters.append(iteration)
+
+    def history(self):
+        return TrainingHistory(
+            train_loss=np.array(self.losses, dtype=np.float64),
+            train_acc=np.array(self.train_acc, dtype=np.float64),
+            test_acc=np.array(self.test_acc, dtype=np.float64),
+            acc_iters=np.array(self.acc_iters, dtype=np.int64),
+            iter_per_epoch=self.iter_per_epoch,
+            seconds=time.perf_counter() - self.start,
+            diverged=self.diverged,
+            settings=dict(self.settings),
+        )

@@ -1,0 +1,202 @@
+"""Running a learner's code safely: warnings captured, errors caught, a time limit.
+
+The time limit uses a POSIX interval timer (``signal.setitimer``): when a case runs over,
+the timer's signal raises :class:`OutOfTime` inside the learner's code, which stops a
+pure-Python endless loop. It needs the main thread of a Unix-like system (where Jupyter
+and nbval run cell code) and a timer nobody else is using; elsewhere (Windows, a worker
+thread, under pytest-timeout) cases run without a limit, exactly as before. Other ways
+were weighed: a thread cannot be stopped, so its endless loop keeps burning a core; a
+subprocess cannot receive a function defined in a notebook cell. ``OutOfTime`` derives
+from ``BaseException`` so that an ``except Exception`` in the learner's code does not
+swallow it, and the timer re-fires every 0.1 s in case a bare ``except:`` does.
+"""
+
+import signal
+import threading
+import traceback
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ._compare import Mismatch, show
+
+__all__ = ["Case", "Trial", "TimeBudget", "Unfinished", "AnswerRaised", "OutOfTime", "Skip"]
+
+_NUMPY_DIR = str(Path(np.__file__).parent)
+_OUR_DIR = str(Path(__file__).parent)
+
+
+class OutOfTime(BaseException):
+    """Raised inside the learner's code when a case runs over its time limit."""
+
+
+class Unfinished(Exception):
+    """The learner's code raised NotImplementedError: a stub not filled in yet."""
+
+    def __init__(self, what):
+        super().__init__(what)
+        self.what = what
+
+
+class AnswerRaised(Exception):
+    """The learner's code raised an exception; keeps its type, message and line."""
+
+    def __init__(self, what, error):
+        super().__init__(what)
+        self.what = what
+        self.error = error
+        self.line = _learner_line(error)
+
+    def describe(self):
+        """One line: 'raised ValueError: message'."""
+        message = " ".join(str(self.error).split())
+        if len(message) > 160:
+            message = message[:157] + "..."
+        name = type(self.error).__name__
+        return f"{self.what} raised {name}: {message}" if message else f"{self.what} raised {name}"
+
+
+class Skip(Exception):
+    """A case that does not apply to this answer (e.g. an optional method is missing)."""
+
+
+def _learner_line(error):
+    """Source text of the deepest frame of the learner's own code, if it can be found."""
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        if not frame.filename.startswith((_NUMPY_DIR, _OUR_DIR)) and frame.line:
+            return frame.line.strip()
+    return None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One check: a name in the learner's words and ``run(trial, answer)``.
+
+    ``run`` raises :class:`Mismatch` when the answer is wrong. ``given`` describes the
+    input, ``hints_on_error`` is advice shown when the answer raises. An ``essential``
+    case that fails stops the remaining cases (they would all fail for the same reason).
+    """
+
+    name: str
+    run: object
+    given: str = ""
+    hints_on_error: tuple = ()
+    essential: bool = False
+
+
+def _snapshot(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    return None
+
+
+class Trial:
+    """What a case uses to call the learner's code; collects warnings as notes."""
+
+    def __init__(self):
+        self.case = ""
+        self.warnings = []
+        self.notes = []
+
+    def note(self, text):
+        """Add a remark that does not fail the answer (each distinct text once)."""
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def call(self, fn, *args, what="your function", may_change=False):
+        """``fn(*args)`` with warnings recorded and exceptions turned into ours.
+
+        Unless ``may_change``, an array argument changed by the call is a
+        :class:`Mismatch`: the book's function leaves its input alone.
+        """
+        before = [_snapshot(arg) for arg in args]
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            np.errstate(all="warn", under="ignore"),
+        ):
+            warnings.simplefilter("always")
+            try:
+                result = fn(*args)
+            except NotImplementedError:
+                raise Unfinished(what) from None
+            except (OutOfTime, KeyboardInterrupt):
+                raise
+            except BaseException as error:  # noqa: B036 - a learner's SystemExit is feedback too
+                raise AnswerRaised(what, error) from None
+        for item in caught:
+            self.warnings.append((self.case, item.category.__name__, str(item.message)))
+        if not may_change:
+            _check_unchanged(args, before, what)
+        return result
+
+
+def _check_unchanged(args, before, what):
+    for number, (arg, copy) in enumerate(zip(args, before, strict=True)):
+        if copy is not None and not (
+            arg.shape == copy.shape and np.array_equal(arg, copy, equal_nan=True)
+        ):
+            raise Mismatch(
+                f"{what} changed its input (argument {number + 1}) in place",
+                expected=f"the input left as it was: {show(copy)}",
+                got=f"the input afterwards: {show(arg)}",
+                hints=(
+                    "work on new arrays: `x = x - c` makes a new array, `x -= c` or "
+                    "`x[...] = ...` overwrites the caller's array",
+                ),
+            )
+
+
+class TimeBudget:
+    """A per-case time limit (seconds, or None for none); see the module docstring.
+
+    Use as a context manager around all the cases, and :meth:`armed` around each one.
+    """
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.active = False
+        self._armed = False
+        self._previous = None
+
+    def __enter__(self):
+        self.active = (
+            self.seconds is not None
+            and hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()
+            and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+        )
+        if self.active:
+            self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous)
+            self.active = False
+
+    def _on_alarm(self, signum, frame):
+        if self._armed:
+            raise OutOfTime
+
+    def armed(self):
+        """Context manager: the limit runs for the duration of the ``with`` block."""
+        return _Armed(self)
+
+
+class _Armed:
+    def __init__(self, budget):
+        self.budget = budget
+
+    def __enter__(self):
+        if self.budget.active:
+            self.budget._armed = True
+            signal.setitimer(signal.ITIMER_REAL, self.budget.seconds, 0.1)
+
+    def __exit__(self, *exc_info):
+        if self.budget.active:
+            self.budget._armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
