@@ -98,7 +98,11 @@ def _prepare(images, labels, normalize, flatten, one_hot_label):
 
 
 class BundledDataWarning(UserWarning):
-    """``load_mnist(source="auto")`` fell back on the bundled subset (said once a process)."""
+    """``load_mnist(source="auto")`` fell back on the bundled subset (said once a process).
+
+    Used by ``load_mnist``; ``08_minibatch_training.ipynb``, section "Optional: the full
+    MNIST data set", says how to get the full set instead.
+    """
 
 
 _SOURCES = ("auto", "bundled", "full")
@@ -116,6 +120,10 @@ def load_mnist(
     checksums=None,
 ):
     """Real MNIST digits, in the book's form.
+
+    Taught in ``02_forward_pass_and_softmax.ipynb``, section "MNIST: a batch of real
+    digits"; the full set in ``08_minibatch_training.ipynb``, section "Optional: the
+    full MNIST data set".
 
     Parameters
     ----------
@@ -263,6 +271,9 @@ TOY_DATASETS = {
 def toy_dataset(name, n_samples=200, noise=0.1, seed=0):
     """A small 2-D, two-class problem, like those of TensorFlow Playground.
 
+    Used by ``08_minibatch_training.ipynb``, section "The fix: data with something to
+    learn", and by the lab of ``09_interactive_training.ipynb``.
+
     Parameters
     ----------
     name : {"xor", "spiral", "moons", "circles", "gauss"}
@@ -300,6 +311,9 @@ def toy_dataset(name, n_samples=200, noise=0.1, seed=0):
 
 def dummy_dataset(n_samples=100, seed=0):
     """The random data of a well-known retelling of chapter 4, which cannot be learned.
+
+    Taught in ``08_minibatch_training.ipynb``, sections "A well-known experiment,
+    reproduced" and "Diagnosis: there is nothing to learn".
 
     ``x`` is uniform in [0, 1)²; each row of ``t`` is two independent coin flips, so
     it reads [0, 0], [0, 1], [1, 0] or [1, 1]: not one-hot, and unrelated to ``x``.
