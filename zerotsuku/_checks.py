@@ -10,7 +10,15 @@ import numbers
 
 import numpy as np
 
-__all__ = ["whole_number", "positive_number", "finite_number", "seed", "choice", "float_array"]
+__all__ = [
+    "whole_number",
+    "positive_number",
+    "finite_number",
+    "seed",
+    "choice",
+    "number_array",
+    "float_array",
+]
 
 
 def _is_real(value):
@@ -89,14 +97,14 @@ def choice(name, value, options):
     return value
 
 
-def float_array(name, value, *, finite=False):
-    """``value`` as a float array: TypeError for text, objects, complex or ragged lists,
-    ValueError for NaN (and, with ``finite=True``, for infinity). Booleans and integers
-    become float64; float arrays are kept as they are (not copied).
+def number_array(name, value):
+    """``value`` as a float array, its values unchecked: TypeError for text, objects,
+    complex or ragged lists. Booleans and integers become float64; float arrays are
+    kept as they are (not copied).
 
     Examples
     --------
-    >>> float_array("x", [1, 2])
+    >>> number_array("x", [1, 2])
     array([1., 2.])
     """
     try:
@@ -107,9 +115,22 @@ def float_array(name, value, *, finite=False):
             f"differ in length cannot be one ({error})"
         ) from None
     if array.dtype.kind in "biu":
-        array = array.astype(np.float64)
-    elif array.dtype.kind != "f":
+        return array.astype(np.float64)
+    if array.dtype.kind != "f":
         raise TypeError(f"{name} must hold real numbers, got an array of dtype {array.dtype}")
+    return array
+
+
+def float_array(name, value, *, finite=False):
+    """:func:`number_array`, then ValueError for NaN (and, with ``finite=True``, for
+    infinity).
+
+    Examples
+    --------
+    >>> float_array("x", [1, 2])
+    array([1., 2.])
+    """
+    array = number_array(name, value)
     if finite and not np.isfinite(array).all():
         kind = "NaN" if np.isnan(array).any() else "infinity"
         raise ValueError(f"{name} contains {kind} (shape {array.shape})")

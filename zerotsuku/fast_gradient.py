@@ -89,6 +89,8 @@ def fast_numerical_gradient(network, x, t, *, h=1e-4):
         )
     x, labels = network._check_batch(x, t)
     h = _checks.positive_number("h", h)
+    network._check_params()
+    x = _checks.float_array("x", x, finite=True)
     params = network.params
     flat = np.concatenate([params[key].ravel() for key in _KEYS])
     _check_step_fits(flat, h)

@@ -18,6 +18,7 @@ WHOLE_ARRAYS = (
     "numpy works on whole arrays at once: an expression such as x > 0 or np.exp(-x) "
     "acts on every element, with no `if` and no loop over elements",
 )
+"""The hint shown when an elementwise answer raises."""
 
 
 def _each(function, x):

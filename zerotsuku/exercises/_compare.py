@@ -63,16 +63,20 @@ def show(value, digits=4):
     --------
     >>> show(np.array([[0.5, 1 / 3], [-0.0, 2e-9]]))
     '[[0.5, 0.3333], [0, 2e-09]]'
-    >>> show([1.0, 2.0]), show(None), show({"a": 1})
-    ('a list [1, 2]', 'None', 'a dict')
+    >>> show([1.0, 2.0]), show(None), show({"a": 1}), show(np.float64(2.5)), show(1j)
+    ('a list [1, 2]', 'None', 'a dict', '2.5', 'a complex')
     """
     if value is None:
         return "None"
-    if isinstance(value, (numbers.Number, np.generic)) and not isinstance(value, complex):
+    if isinstance(value, np.generic):
+        value = np.asarray(value)
+    if isinstance(value, numbers.Real):
         return _number(value, digits)
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
             return f"an array of dtype {value.dtype} with shape {value.shape}"
+        if value.ndim == 0:
+            return _number(value.item(), digits)
         if value.size > MAX_SHOWN:
             return f"an array of shape {value.shape}"
         return _nested(value, digits)
@@ -230,6 +234,8 @@ def expect_array(
     ]
     index = np.unravel_index(int(np.argmin(close)), values.shape) if values.ndim else ()
     found += list(hints) or _not_finite_hints(values[index], expected[index])
+    if got.dtype == np.float32:
+        found.append("the result is float32, which keeps about 7 digits: compute in float64")
     shown_expected, shown_got = show_pair(expected[index], values[index])
     where = f" at {_position(index)}" if values.ndim else ""
     raise Mismatch(

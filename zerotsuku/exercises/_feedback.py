@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ._compare import Mismatch
 from ._running import AnswerRaised, OutOfTime, Skip, TimeBudget, Trial, Unfinished
 
@@ -139,12 +141,15 @@ def _run_case(case, answer, trial):
             case.given,
             raised.describe(),
             line=raised.line,
-            hints=case.hints_on_error,
+            hints=raised.hints() + case.hints_on_error,
         )
     except Unfinished as stub:
         return CaseResult(case.name, "unfinished", case.given, stub.what)
     except Skip as skip:
         return CaseResult(case.name, "skipped", problem=str(skip))
+    except Exception as error:  # the answer gave something the checker cannot read
+        problem = f"the checker could not read what came back ({type(error).__name__}: {error})"
+        return CaseResult(case.name, "failed", case.given, problem)
     return CaseResult(case.name, "passed")
 
 
@@ -169,10 +174,12 @@ def run_exercise(exercise, answer, time_limit):
     """Run every case of ``exercise`` on ``answer``; return a :class:`Feedback`.
 
     Cases stop at the first unfinished part, at a time-out, and after a failed
-    essential case; the cases left are reported as not run.
+    essential case; the cases left are reported as not run. The checker's own
+    arithmetic ignores the caller's numpy error settings; the answer runs with
+    numpy's defaults (see :meth:`Trial.call`).
     """
     results, trial, stop = [], Trial(), False
-    with TimeBudget(time_limit) as budget:
+    with TimeBudget(time_limit) as budget, np.errstate(all="ignore"):
         for case in exercise.cases:
             if stop:
                 results.append(CaseResult(case.name, "not run"))
