@@ -25,7 +25,8 @@ SAMPLINGS = ("epoch", "replacement")
 class TrainingHistory:
     """What happened during :func:`train`.
 
-    Used by ``08_minibatch_training.ipynb`` and ``09_interactive_training.ipynb``.
+    Used by ``08_minibatch_training.ipynb``, section "Training on MNIST with epochs", and
+    by the lab of ``09_interactive_training.ipynb``.
 
     Attributes
     ----------
@@ -134,7 +135,7 @@ def train(
 
     Notes
     -----
-    Taught in ``08_minibatch_training.ipynb``, section "Mini-batch training".
+    Taught in ``08_minibatch_training.ipynb``, section "The training loop by hand".
 
     Examples
     --------
