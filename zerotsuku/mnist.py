@@ -265,7 +265,7 @@ def _write_cache(data_dir, arrays, checksums):
 def is_cached(data_dir=None, checksums=None):
     """Whether ``data_dir`` holds a sound cache of the files with these checksums.
 
-    Taught in ``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST data
+    Taught in ``09_training_on_mnist.ipynb``, section "6 · Optional: the full MNIST data
     set", which runs on the full set only where this is True.
 
     Examples
@@ -292,7 +292,7 @@ def load(
 ):
     """The full MNIST set as uint8 arrays, downloaded and cached on first use.
 
-    Taught in ``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST data
+    Taught in ``09_training_on_mnist.ipynb``, section "6 · Optional: the full MNIST data
     set", through ``load_mnist(source="full")``.
 
     Parameters
@@ -363,7 +363,7 @@ def load(
 def download(data_dir=None, **kwargs):
     """Fetch, verify and cache the full set ahead of time; return the cache's path.
 
-    Takes the keywords of ``load``. Taught in ``08_minibatch_training.ipynb``, section
+    Takes the keywords of ``load``. Taught in ``09_training_on_mnist.ipynb``, section
     "6 · Optional: the full MNIST data set", as ``python -m zerotsuku.mnist download``.
     """
     load(data_dir, **kwargs)
@@ -380,7 +380,7 @@ def main(argv=None, prog=None):
     there and whole; ``--help`` lists the options. The same as ``python -m zerotsuku``
     and ``zerotsuku-mnist``; the code is in ``zerotsuku/__main__.py``.
 
-    Taught in ``08_minibatch_training.ipynb``, section "6 · Optional: the full MNIST data
+    Taught in ``09_training_on_mnist.ipynb``, section "6 · Optional: the full MNIST data
     set", as ``python -m zerotsuku.mnist download``.
 
     Examples

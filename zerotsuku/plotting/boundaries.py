@@ -127,7 +127,7 @@ def plot_decision_boundary(
     softmax for that purpose. Black lines mark the boundaries between classes.
 
     Used by ``08_minibatch_training.ipynb``, sections "Diagnosis: there is nothing to
-    learn" and "The fix: data with something to learn", ``09_interactive_training.ipynb``,
+    learn" and "The fix: data with something to learn", ``10_interactive_training.ipynb``,
     section "Experiment B · Hidden size 1 against 50 on the spiral", and the training
     lab's figure.
 

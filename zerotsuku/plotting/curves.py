@@ -119,7 +119,8 @@ def plot_loss(
     which is marked and annotated "diverged (loss became NaN/inf)".
 
     Used by ``08_minibatch_training.ipynb``, section "A well-known experiment,
-    reproduced", ``09_interactive_training.ipynb``, section "Experiment A · Learning rate:
+    reproduced", ``09_training_on_mnist.ipynb``, section "Choosing the learning rate on
+    validation data", ``10_interactive_training.ipynb``, section "Experiment A · Learning rate:
     too small, about right, too large", and the training lab's figure.
 
     Parameters
@@ -285,7 +286,7 @@ def plot_accuracy(
     history without those attributes is plotted against the record number 1, 2, ...
 
     Used by :func:`plot_history` and by the training lab's figure
-    (``09_interactive_training.ipynb``).
+    (``10_interactive_training.ipynb``).
 
     Parameters
     ----------

@@ -64,7 +64,7 @@ def plot_digits(images, labels=None, predictions=None, *, ncols=10, title=None):
 
     Used by ``00_start_here.ipynb``, section "Environment check",
     ``02_forward_pass_and_softmax.ipynb``, section "MNIST: a batch of real digits", and
-    ``08_minibatch_training.ipynb``, section "Training on MNIST with epochs".
+    ``09_training_on_mnist.ipynb``, section "The test data, once".
 
     Parameters
     ----------
