@@ -119,3 +119,125 @@ def test_to_one_hot():
         to_one_hot(np.array([3]), 3)
     with pytest.raises(ValueError, match="integers"):
         to_one_hot(np.array([0.5]))
+
+
+# --- split_validation ------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from zerotsuku.datasets import split_validation  # noqa: E402
+
+
+def test_split_validation_on_the_bundled_digits_is_stratified():
+    (x, t), _ = bundled()
+    (x_train, t_train), (x_val, t_val) = split_validation(x, t)
+    assert x_train.shape == (3200, 784) and x_val.shape == (800, 784)
+    assert x_val.dtype == x.dtype and t_val.dtype == t.dtype
+    assert np.bincount(t_train).tolist() == [320] * 10
+    assert np.bincount(t_val).tolist() == [80] * 10
+    assert len(np.unique(t_val[:20])) > 1  # shuffled, not sorted by class
+
+
+def test_split_validation_puts_every_sample_in_exactly_one_part():
+    t = np.repeat(np.arange(3), [5, 10, 7])
+    ids = np.arange(len(t))
+    (id_train, t_train), (id_val, t_val) = split_validation(ids, t, validation_rate=0.3, seed=4)
+    np.testing.assert_array_equal(np.sort(np.concatenate([id_train, id_val])), ids)
+    np.testing.assert_array_equal(t[id_train], t_train)  # each sample keeps its label
+    np.testing.assert_array_equal(t[id_val], t_val)
+    assert np.bincount(t_val).tolist() == [2, 3, 2]  # round(0.3 * n) of each class
+
+
+def test_split_validation_is_deterministic_and_seeded():
+    x, t = toy_dataset("moons", n_samples=60)
+    first = split_validation(x, t, seed=1)
+    again = split_validation(x, t, seed=1)
+    for part, same in zip(first, again, strict=True):
+        np.testing.assert_array_equal(part[0], same[0])
+        np.testing.assert_array_equal(part[1], same[1])
+    other = split_validation(x, t, seed=2)
+    assert not np.array_equal(first[1][0], other[1][0])
+    np.testing.assert_array_equal(split_validation(x, t)[1][0], split_validation(x, t)[1][0])
+
+
+def test_split_validation_keeps_one_hot_targets_and_the_same_split():
+    (x, t), _ = bundled()
+    (x_a, t_a), (x_b, t_b) = split_validation(x, t, seed=3)
+    (x_c, t_c), (x_d, t_d) = split_validation(x, to_one_hot(t.astype(int), 10), seed=3)
+    assert t_c.shape == (3200, 10) and t_d.shape == (800, 10)
+    np.testing.assert_array_equal(t_c.argmax(axis=1), t_a)
+    np.testing.assert_array_equal(x_d, x_b)
+
+
+def test_split_validation_leaves_its_inputs_alone():
+    x = np.arange(40.0).reshape(20, 2)
+    t = np.arange(20) % 2
+    x_before, t_before = x.copy(), t.copy()
+    x.flags.writeable = t.flags.writeable = False  # read-only inputs work too
+    (x_train, t_train), (x_val, t_val) = split_validation(x, t)
+    np.testing.assert_array_equal(x, x_before)
+    np.testing.assert_array_equal(t, t_before)
+    x_train[...] = -1
+    t_val[...] = 5
+    np.testing.assert_array_equal(x, x_before)
+    np.testing.assert_array_equal(t, t_before)
+
+
+def test_split_validation_keeps_the_shape_of_each_sample():
+    images = np.zeros((30, 1, 28, 28), dtype=np.uint8)
+    (x_train, _), (x_val, _) = split_validation(images, np.arange(30) % 3, validation_rate=0.2)
+    assert x_train.shape == (24, 1, 28, 28) and x_val.shape == (6, 1, 28, 28)
+    (x_train, _), (x_val, _) = split_validation([[0], [1], [2], [3]], [0, 0, 1, 1], 0.5)
+    assert x_train.shape == x_val.shape == (2, 1)
+
+
+@given(
+    counts=st.lists(st.integers(2, 40), min_size=1, max_size=5),
+    rate=st.floats(0.05, 0.95),
+    seed=st.integers(0, 2**32),
+)
+def test_split_validation_holds_out_round_rate_of_each_class(counts, rate, seed):
+    n_val = [int(np.floor(rate * n + 0.5)) for n in counts]
+    t = np.repeat(np.arange(len(counts)), counts)
+    ids = np.arange(len(t))
+    if not all(0 < k < n for k, n in zip(n_val, counts, strict=True)):
+        with pytest.raises(ValueError, match="would be missing from one part"):
+            split_validation(ids, t, rate, seed)
+        return
+    (id_train, t_train), (id_val, t_val) = split_validation(ids, t, rate, seed)
+    assert np.bincount(t_val, minlength=len(counts)).tolist() == n_val
+    np.testing.assert_array_equal(np.sort(np.concatenate([id_train, id_val])), ids)
+    np.testing.assert_array_equal(t[id_val], t_val)
+
+
+GOOD_T = np.arange(10) % 2
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, error, message",
+    [
+        ((np.zeros((10, 2)), GOOD_T), dict(validation_rate=0), ValueError, "strictly between"),
+        ((np.zeros((10, 2)), GOOD_T), dict(validation_rate=1.0), ValueError, "strictly between"),
+        ((np.zeros((10, 2)), GOOD_T), dict(validation_rate=-0.2), ValueError, "strictly between"),
+        ((np.zeros((10, 2)), GOOD_T), dict(validation_rate=float("nan")), ValueError, "finite"),
+        ((np.zeros((10, 2)), GOOD_T), dict(validation_rate="0.2"), TypeError, "validation_rate"),
+        ((np.zeros((10, 2)), GOOD_T), dict(validation_rate=True), TypeError, "validation_rate"),
+        ((np.zeros((10, 2)), GOOD_T), dict(seed=-1), ValueError, "seed"),
+        ((np.zeros((10, 2)), GOOD_T), dict(seed=1.5), TypeError, "seed"),
+        ((np.zeros((9, 2)), GOOD_T), {}, ValueError, "x has 9 samples but t has 10"),
+        ((np.array(["a"] * 10), GOOD_T), {}, TypeError, "x must hold numbers"),
+        ((np.float64(1.0), GOOD_T), {}, ValueError, "one sample per row"),
+        ((np.zeros((10, 2)), GOOD_T.astype(float)), {}, TypeError, "must be integers"),
+        ((np.zeros((10, 2)), GOOD_T - 1), {}, ValueError, "0 or more"),
+        ((np.zeros((10, 2)), np.ones((10, 2))), {}, ValueError, "one-hot"),
+        ((np.zeros((10, 2)), np.zeros((10, 2, 1))), {}, ValueError, "labels"),
+        ((np.zeros((0, 2)), np.zeros(0, dtype=int)), {}, ValueError, "nothing to split"),
+        ((np.zeros((10, 2)), np.array([0] * 9 + [1])), {}, ValueError, "class 1 has 1 sample"),
+        ((np.zeros((4, 2)), np.array([0, 0, 1, 1])), dict(validation_rate=0.1), ValueError, "none"),
+        ((np.zeros((4, 2)), np.array([0, 0, 1, 1])), dict(validation_rate=0.9), ValueError, "all"),
+    ],
+)
+def test_split_validation_bad_arguments(args, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        split_validation(*args, **kwargs)

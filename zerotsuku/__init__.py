@@ -5,13 +5,21 @@ One flat module per idea, with the book's names:
 - ``functions``: activation and loss functions (sigmoid, softmax, cross_entropy_error, ...)
 - ``gradient``: numerical differentiation and gradient descent
 - ``networks``: ``SimpleNet`` and ``TwoLayerNet``
-- ``datasets``: bundled real MNIST digits, small 2-D problems, the dummy data
+- ``fast_gradient``: the same numerical gradient of a ``TwoLayerNet``, computed at once
+- ``datasets``: bundled real MNIST digits, small 2-D problems, the dummy data, a validation split
 - ``mnist``: the full MNIST set: download from mirrors, verify, cache
 - ``training``: mini-batch training with a ``TrainingHistory``
 - ``plotting``: the figures of the notebooks
 """
 
-from .datasets import BundledDataWarning, dummy_dataset, load_mnist, to_one_hot, toy_dataset
+from .datasets import (
+    BundledDataWarning,
+    dummy_dataset,
+    load_mnist,
+    split_validation,
+    to_one_hot,
+    toy_dataset,
+)
 from .functions import (
     cross_entropy_error,
     identity_function,
@@ -46,6 +54,7 @@ __all__ = [
     "sigmoid",
     "sigmoid_grad",
     "softmax",
+    "split_validation",
     "step_function",
     "sum_squared_error",
     "to_one_hot",

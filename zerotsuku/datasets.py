@@ -23,6 +23,7 @@ __all__ = [
     "TOY_DATASETS",
     "dummy_dataset",
     "to_one_hot",
+    "split_validation",
 ]
 
 TRAIN_PER_DIGIT = 400
@@ -51,6 +52,106 @@ def to_one_hot(labels, num_classes=None):
             f"labels must lie in 0..{num_classes - 1}, got {labels.min()}..{labels.max()}"
         )
     return np.eye(num_classes)[labels]
+
+
+def split_validation(x, t, validation_rate=0.2, seed=0):
+    """Hold out part of the training data as validation data (検証データ).
+
+    Settings such as the hidden size or the learning rate are chosen by the accuracy
+    on the validation part; the test data stay untouched until the very end. The
+    split is stratified: every class gives the same share, ``round(validation_rate
+    * n_c)`` of its ``n_c`` samples, so both parts keep the class balance. Each
+    sample lands in exactly one part; the same seed gives the same split. Inputs are
+    not changed; the parts are new arrays, each in a shuffled order.
+
+    Parameters
+    ----------
+    x : array_like
+        Samples along the first axis, e.g. (N, 784) images or (N, 2) points.
+    t : array_like
+        Integer labels (N,) or one-hot rows (N, C); the parts keep the same form.
+    validation_rate : float, default 0.2
+        Share of each class held out, strictly between 0 and 1.
+    seed : int or None, default 0
+        Seed of ``np.random.default_rng`` for the shuffles (None: a new split each call).
+
+    Returns
+    -------
+    ((x_train, t_train), (x_val, t_val))
+        The training part and the validation part.
+
+    Raises
+    ------
+    TypeError
+        ``x`` or ``t`` does not hold numbers, labels are not integers, or
+        ``validation_rate`` or ``seed`` is not a number of the right kind.
+    ValueError
+        ``x`` and ``t`` differ in length, a one-hot row is not one-hot, a label is
+        negative, ``validation_rate`` is not in (0, 1), or a class has too few
+        samples to appear in both parts.
+
+    Taught in ``09_training_on_mnist.ipynb``, section "Validation data".
+
+    Examples
+    --------
+    >>> x, t = np.arange(20.0).reshape(10, 2), np.array([0, 1] * 5)
+    >>> (x_train, t_train), (x_val, t_val) = split_validation(x, t, validation_rate=0.4)
+    >>> len(t_train), len(t_val), np.bincount(t_val).tolist()
+    (6, 4, [2, 2])
+    """
+    from . import _checks
+
+    rate = _checks.finite_number("validation_rate", validation_rate)
+    if not 0 < rate < 1:
+        raise ValueError(f"validation_rate must lie strictly between 0 and 1, got {rate!r}")
+    rng = np.random.default_rng(_checks.seed("seed", seed))
+    x, t = np.asarray(x), np.asarray(t)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"x must hold numbers, got an array of dtype {x.dtype}")
+    if x.ndim == 0:
+        raise ValueError("x must hold one sample per row, got a single number")
+    labels = _split_labels(t)
+    if len(x) != len(labels):
+        raise ValueError(
+            f"x has {len(x)} samples but t has {len(labels)} (shape {t.shape}): "
+            "they must match row for row"
+        )
+    train, val = _stratified_indices(labels, rate, rng)
+    return (x[train], t[train]), (x[val], t[val])
+
+
+def _split_labels(t):
+    """The class of each row of ``t`` (labels or one-hot) for ``split_validation``."""
+    from .functions import to_labels
+
+    if t.ndim not in (1, 2):
+        raise ValueError(f"t must be labels (N,) or one-hot rows (N, C), got shape {t.shape}")
+    if t.size == 0:
+        raise ValueError(f"t is empty (shape {t.shape}): there is nothing to split")
+    if t.ndim == 2:
+        return to_labels(t, t.shape, name="t")
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"labels in t must be integers (class numbers), got dtype {t.dtype}")
+    if t.min() < 0:
+        raise ValueError(f"labels in t must be 0 or more, got {t.min()}")
+    return t
+
+
+def _stratified_indices(labels, rate, rng):
+    """Shuffled (train, validation) indices with ``round(rate * n_c)`` of class c held out."""
+    train, val = [], []
+    for label in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == label))
+        n_val = int(np.floor(rate * len(members) + 0.5))
+        if not 0 < n_val < len(members):
+            raise ValueError(
+                f"class {label} has {len(members)} sample(s): with validation_rate={rate:g} "
+                f"{'none' if n_val == 0 else 'all'} would be held out, so it would be missing "
+                "from one part; give more samples of it or another validation_rate"
+            )
+        val.append(members[:n_val])
+        train.append(members[n_val:])
+    return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(val))
 
 
 @functools.lru_cache(maxsize=1)
