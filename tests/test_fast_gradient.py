@@ -5,11 +5,21 @@ from hypothesis import strategies as st
 
 import zerotsuku.fast_gradient as fast_gradient
 from zerotsuku.datasets import load_mnist, to_one_hot
-from zerotsuku.fast_gradient import two_layer_numerical_gradient
+from zerotsuku.fast_gradient import fast_numerical_gradient
 from zerotsuku.gradient import numerical_gradient
-from zerotsuku.networks import TwoLayerNet
+from zerotsuku.networks import SimpleNet, TwoLayerNet
 
-STRATEGIES = ("auto", "stacked", "structured")
+STRATEGIES = ("by size", "stacked", "structured")
+
+
+def two_ways(net, x, t, strategy="by size", h=1e-4):
+    """fast_numerical_gradient, with the choice between its two evaluations forced."""
+    with pytest.MonkeyPatch.context() as patch:
+        if strategy == "stacked":
+            patch.setattr(fast_gradient, "_STACKED_UP_TO", np.inf)
+        elif strategy == "structured":
+            patch.setattr(fast_gradient, "_STACKED_UP_TO", 0)
+        return fast_numerical_gradient(net, x, t, h=h)
 
 
 def rel_error(a, b):
@@ -46,9 +56,8 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_agrees_with_the_element_loop(case, strategy):
     net, x, t = make_case(**CASES[case])
-    loop = net.numerical_gradient(x, t, method="loop")
-    labels = t.argmax(axis=1) if t.ndim == 2 else t
-    fast = two_layer_numerical_gradient(net.params, x, labels, strategy=strategy)
+    loop = net.numerical_gradient(x, t)
+    fast = two_ways(net, x, t, strategy)
     assert fast.keys() == loop.keys()
     for key in loop:
         assert fast[key].shape == loop[key].shape
@@ -58,27 +67,17 @@ def test_agrees_with_the_element_loop(case, strategy):
 def test_agrees_on_real_digits_with_the_books_initial_weights():
     (x, t), _ = load_mnist(source="bundled")  # float32 pixels, four in five of them 0
     net = TwoLayerNet(784, 5, 10, weight_init_std=0.01, seed=0)
-    loop = net.numerical_gradient(x[:8], t[:8], method="loop")
+    loop = net.numerical_gradient(x[:8], t[:8])
     for strategy in STRATEGIES:
-        fast = two_layer_numerical_gradient(net.params, x[:8], t[:8], strategy=strategy)
+        fast = two_ways(net, x[:8], t[:8], strategy)
         for key in loop:
             assert rel_error(fast[key], loop[key]) <= 1e-8, (strategy, key)
 
 
-def test_method_fast_is_the_default_and_matches_the_loop():
-    net, x, t = make_case(**CASES["odd 5-7-3 batch 13"])
-    auto = net.numerical_gradient(x, t)
-    fast = net.numerical_gradient(x, t, method="fast")
-    loop = net.numerical_gradient(x, t, method="loop")
-    for key in loop:
-        np.testing.assert_array_equal(auto[key], fast[key])
-        assert rel_error(fast[key], loop[key]) <= 1e-8
-
-
 def test_one_sample_given_as_a_vector():
     net, x, t = make_case(**CASES["1 sample"])
-    fast = net.numerical_gradient(x[0], t[0], method="fast")
-    loop = net.numerical_gradient(x[0], t[0], method="loop")
+    fast = fast_numerical_gradient(net, x[0], t[0])
+    loop = net.numerical_gradient(x[0], t[0])
     for key in loop:
         assert rel_error(fast[key], loop[key]) <= 1e-8
 
@@ -90,9 +89,9 @@ def test_tiny_gradients_agree_within_the_loops_rounding():
     # gradient: no other method can agree with it to 1e-8 relatively there. Both
     # methods must then agree in absolute terms, to well within that error.
     net, x, t = make_case((2, 3, 2), batch=10, std=0.01, seed=53)
-    loop = net.numerical_gradient(x, t, method="loop")
+    loop = net.numerical_gradient(x, t)
     for strategy in STRATEGIES:
-        fast = two_layer_numerical_gradient(net.params, x, t, strategy=strategy)
+        fast = two_ways(net, x, t, strategy)
         for key in loop:
             np.testing.assert_allclose(fast[key], loop[key], rtol=0, atol=1e-11)
             if key != "b1":
@@ -103,16 +102,16 @@ def test_inputs_that_are_zero_give_exactly_zero_rows():
     net, x, t = make_case((6, 4, 3), batch=8, std=1.0, seed=7)
     x[:, 2] = 0.0  # like an MNIST border pixel blank in the whole batch
     for strategy in STRATEGIES:
-        fast = two_layer_numerical_gradient(net.params, x, t, strategy=strategy)
+        fast = two_ways(net, x, t, strategy)
         assert not fast["W1"][2].any()
-    assert not net.numerical_gradient(x, t, method="loop")["W1"][2].any()
+    assert not net.numerical_gradient(x, t)["W1"][2].any()
 
 
 @pytest.mark.parametrize("strategy", ("stacked", "structured"))
-@pytest.mark.parametrize("max_bytes", (1, 3000))
-def test_chunks_give_the_same_result(strategy, max_bytes, monkeypatch):
+@pytest.mark.parametrize("chunk_bytes", (1, 3000))
+def test_chunks_give_the_same_result(strategy, chunk_bytes, monkeypatch):
     net, x, t = make_case(**CASES["sparse inputs, 12 classes"])
-    whole = two_layer_numerical_gradient(net.params, x, t, strategy=strategy)
+    whole = two_ways(net, x, t, strategy)
     calls = []
     loss_terms = fast_gradient._loss_terms
 
@@ -121,7 +120,8 @@ def test_chunks_give_the_same_result(strategy, max_bytes, monkeypatch):
         return loss_terms(*args, **kwargs)
 
     monkeypatch.setattr(fast_gradient, "_loss_terms", counting)
-    chunked = two_layer_numerical_gradient(net.params, x, t, strategy=strategy, max_bytes=max_bytes)
+    monkeypatch.setattr(fast_gradient, "_CHUNK_BYTES", chunk_bytes)
+    chunked = two_ways(net, x, t, strategy)
     assert len(calls) > 10  # many chunks were evaluated, not one batch
     for key in whole:
         assert rel_error(chunked[key], whole[key]) <= 1e-13
@@ -132,23 +132,15 @@ def test_params_are_left_untouched_bit_for_bit(strategy):
     net, x, t = make_case(**CASES["large weights"])
     arrays = dict(net.params)
     before = {key: value.copy() for key, value in net.params.items()}
-    two_layer_numerical_gradient(net.params, x, t, strategy=strategy)
+    two_ways(net, x, t, strategy)
     for key, value in net.params.items():
         assert value is arrays[key]
         assert value.tobytes() == before[key].tobytes()
 
 
-def test_params_untouched_through_the_network_method():
-    net, x, t = make_case(**CASES["odd 5-7-3 batch 13"])
-    before = {key: value.copy() for key, value in net.params.items()}
-    net.numerical_gradient(x, t)
-    for key, value in net.params.items():
-        assert value.tobytes() == before[key].tobytes()
-
-
 def test_other_step_sizes_match_the_loop():
     net, x, t = make_case(**CASES["odd 5-7-3 batch 13"])
-    fast = two_layer_numerical_gradient(net.params, x, t, h=1e-3)
+    fast = fast_numerical_gradient(net, x, t, h=1e-3)
     for key, value in net.params.items():
         loop = numerical_gradient(lambda _: net.loss(x, t), value, h=1e-3)
         assert rel_error(fast[key], loop) <= 1e-8
@@ -157,47 +149,42 @@ def test_other_step_sizes_match_the_loop():
 def test_integer_and_float32_inputs():
     net, x, t = make_case((5, 4, 3), batch=6, std=1.0, seed=8)
     for inputs in ((x > 0.5).astype(np.int64), x.astype(np.float32)):
-        fast = net.numerical_gradient(inputs, t, method="fast")
-        loop = net.numerical_gradient(inputs, t, method="loop")
+        fast = fast_numerical_gradient(net, inputs, t)
+        loop = net.numerical_gradient(inputs, t)
         for key in loop:
             assert rel_error(fast[key], loop[key]) <= 1e-8
 
 
-def test_method_names_are_checked():
-    net, x, t = make_case((2, 3, 2), batch=4, std=1.0, seed=0)
-    with pytest.raises(ValueError, match=r"unknown method 'quick'.*'auto', 'fast', 'loop'"):
-        net.numerical_gradient(x, t, method="quick")
-    with pytest.raises(TypeError, match="method must be one of"):
-        net.numerical_gradient(x, t, method=None)
-
-
-def test_bad_input_is_refused_by_the_fast_method_too():
+def test_bad_input_is_refused_by_the_fast_gradient_too():
     net, x, t = make_case((2, 3, 2), batch=4, std=1.0, seed=0)
     x[1, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
-        net.numerical_gradient(x, t, method="fast")
-    with pytest.raises(ValueError, match="labels must lie in 0..1"):
-        net.numerical_gradient(np.ones((4, 2)), [0, 1, 2, 0], method="fast")
+        fast_numerical_gradient(net, x, t)
+    with pytest.raises(ValueError, match="labels in t must lie in 0..1"):
+        fast_numerical_gradient(net, np.ones((4, 2)), [0, 1, 2, 0])
     with pytest.raises(ValueError, match="shape"):
-        net.numerical_gradient(np.ones((4, 3)), [0, 1, 1, 0], method="fast")
+        fast_numerical_gradient(net, np.ones((4, 3)), [0, 1, 1, 0])
+    with pytest.raises(ValueError, match="nothing to average"):
+        fast_numerical_gradient(net, np.ones((0, 2)), [])
 
 
 def test_arguments_of_the_function_are_checked():
     net, x, t = make_case((2, 3, 2), batch=4, std=1.0, seed=0)
-    with pytest.raises(ValueError, match="unknown strategy"):
-        two_layer_numerical_gradient(net.params, x, t, strategy="fastest")
-    with pytest.raises(ValueError, match="step h"):
-        two_layer_numerical_gradient(net.params, x, t, h=0.0)
-    with pytest.raises(ValueError, match="max_bytes"):
-        two_layer_numerical_gradient(net.params, x, t, max_bytes=0)
-    with pytest.raises(TypeError, match="max_bytes"):
-        two_layer_numerical_gradient(net.params, x, t, max_bytes=1.5)
+    with pytest.raises(ValueError, match="h must be a finite number > 0"):
+        fast_numerical_gradient(net, x, t, h=0.0)
+    with pytest.raises(TypeError, match="h must be a number"):
+        fast_numerical_gradient(net, x, t, h="1e-4")
+    with pytest.raises(TypeError, match="must be a TwoLayerNet"):
+        fast_numerical_gradient(SimpleNet(seed=0), x, t)
+    net.params["W2"][0, 0] = 1e13  # x + 1e-4 == x there: the loop refuses it, and so do we
+    with pytest.raises(ValueError, match="too small for x"):
+        fast_numerical_gradient(net, x, t)
     net.params["W2"][0, 0] = np.inf
     with pytest.raises(ValueError, match=r"params\['W2'\] contains NaN or infinity"):
-        two_layer_numerical_gradient(net.params, x, t)
+        fast_numerical_gradient(net, x, t)
 
 
-def test_auto_stacks_small_nets_and_uses_the_structure_for_large_ones(monkeypatch):
+def test_small_nets_are_stacked_and_large_ones_use_the_structure(monkeypatch):
     used = []
     for name in ("_stacked", "_structured"):
         original = getattr(fast_gradient, name)
@@ -210,7 +197,7 @@ def test_auto_stacks_small_nets_and_uses_the_structure_for_large_ones(monkeypatc
     for sizes, batch in (((2, 3, 2), 10), ((784, 50, 10), 100)):
         net = TwoLayerNet(*sizes, seed=0)
         x = np.random.default_rng(0).random((batch, sizes[0]))
-        two_layer_numerical_gradient(net.params, x, np.zeros(batch, dtype=np.int64))
+        fast_numerical_gradient(net, x, np.zeros(batch, dtype=np.int64))
     assert used == ["_stacked", "_structured"]
 
 
@@ -225,8 +212,8 @@ def test_auto_stacks_small_nets_and_uses_the_structure_for_large_ones(monkeypatc
 )
 def test_agreement_on_random_nets(sizes, batch, std, zeros, seed, strategy):
     net, x, t = make_case(sizes, batch, std, seed, zeros=zeros)
-    loop = net.numerical_gradient(x, t, method="loop")
-    fast = two_layer_numerical_gradient(net.params, x, t, strategy=strategy)
+    loop = net.numerical_gradient(x, t)
+    fast = two_ways(net, x, t, strategy)
     # The loop's own rounding error: ~eps * loss / h per element (see above).
     floor = 16 * np.finfo(float).eps * max(1.0, net.loss(x, t)) / 1e-4
     for key in loop:

@@ -66,7 +66,7 @@ def test_relu_and_grad():
 
 def test_integer_input_is_cast_and_text_refused():
     assert sigmoid(np.array([0, 0])).tolist() == [0.5, 0.5]
-    with pytest.raises(TypeError, match="numeric"):
+    with pytest.raises(TypeError, match="real numbers"):
         sigmoid(np.array(["a"]))
 
 

@@ -104,7 +104,7 @@ def test_numerical_gradient_leaves_params_untouched():
         (np.ones((2, 2)), [0, 2], ValueError, r"0\.\.1"),
         (np.ones((2, 2)), [0], ValueError, r"shape \(2,\)"),
         (np.ones((2, 2)), [[1, 1], [0, 1]], ValueError, "one-hot"),
-        (np.array([["a", "b"]]), [0], TypeError, "numeric"),
+        (np.array([["a", "b"]]), [0], TypeError, "real numbers"),
     ],
 )
 def test_bad_inputs_name_the_problem(x, t, error, message):
@@ -119,7 +119,6 @@ def test_bad_inputs_name_the_problem(x, t, error, message):
     [
         ((0, 3, 2), "input_size"),
         ((2, -1, 2), "hidden_size"),
-        ((2, 3, 2.5), "output_size"),
         ((2, 3, 2, -0.1), "weight_init_std"),
         ((2, 3, 2, float("nan")), "weight_init_std"),
     ],
@@ -127,6 +126,21 @@ def test_bad_inputs_name_the_problem(x, t, error, message):
 def test_bad_sizes(args, message):
     with pytest.raises(ValueError, match=message):
         TwoLayerNet(*args)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        ((2, 3, 2.5), {}, "output_size"),
+        ((2, 3, 2, "0.01"), {}, "weight_init_std"),
+        ((2, 3, 2, None), {}, "weight_init_std"),
+        ((2, 3, 2), {"seed": 1.5}, "seed"),
+        ((2, 3, 2), {"seed": "0"}, "seed"),
+    ],
+)
+def test_arguments_of_the_wrong_kind(args, kwargs, message):
+    with pytest.raises(TypeError, match=message):
+        TwoLayerNet(*args, **kwargs)
 
 
 def test_broken_parameters_are_reported_not_propagated():

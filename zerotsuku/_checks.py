@@ -89,10 +89,10 @@ def choice(name, value, options):
     return value
 
 
-def float_array(name, value):
+def float_array(name, value, *, finite=False):
     """``value`` as a float array: TypeError for text, objects, complex or ragged lists,
-    ValueError for NaN. Booleans and integers become float64; float arrays are kept as
-    they are (not copied).
+    ValueError for NaN (and, with ``finite=True``, for infinity). Booleans and integers
+    become float64; float arrays are kept as they are (not copied).
 
     Examples
     --------
@@ -110,6 +110,9 @@ def float_array(name, value):
         array = array.astype(np.float64)
     elif array.dtype.kind != "f":
         raise TypeError(f"{name} must hold real numbers, got an array of dtype {array.dtype}")
-    if np.isnan(array).any():
+    if finite and not np.isfinite(array).all():
+        kind = "NaN" if np.isnan(array).any() else "infinity"
+        raise ValueError(f"{name} contains {kind} (shape {array.shape})")
+    if not finite and np.isnan(array).any():
         raise ValueError(f"{name} contains NaN (shape {array.shape})")
     return array

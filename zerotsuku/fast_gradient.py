@@ -1,118 +1,100 @@
 """The exact central-difference gradient of the two-layer net, computed fast.
 
-:func:`zerotsuku.gradient.numerical_gradient` nudges one parameter at a time and
-runs the whole network twice for each: 2 x 39,760 forward passes for a
-784-50-10 net. This module computes the same central differences,
+:meth:`TwoLayerNet.numerical_gradient <zerotsuku.networks.TwoLayerNet.numerical_gradient>`
+nudges one parameter at a time and runs the whole network twice for each: 2 x 39,760
+forward passes for a 784-50-10 net. :func:`fast_numerical_gradient` computes the same
+central differences,
 
     (L(p + h) - L(p - h)) / 2h    for every parameter element p, h = 1e-4,
 
-with the same loss (softmax, cross-entropy with the 1e-7 guard, mean over the
-batch) and the same nudged values p + h and p - h, but without a Python loop
-over elements. Two ways, picked by size:
+with the same loss (softmax, cross-entropy with the 1e-7 guard, mean over the batch)
+and the same nudged values p + h and p - h, but without a Python loop over elements.
 
-- ``"stacked"``: copy the parameters once per nudge, stack the copies and run
-  one batched forward pass over all of them. Few numpy calls, so it wins on
-  small nets, where the loop's cost is mostly Python overhead; it repeats the
-  loop's arithmetic and usually gives the very same bits.
-- ``"structured"``: use how the net is built. Nudging ``W1[i, j]`` by a step d
-  changes only hidden unit j's input, by d * x[n, i] for each sample n (for
-  ``b1[j]`` read 1 for x[n, i]); nudging ``W2[j, k]`` changes only score k, by
-  d * z1[n, j] (for ``b2[k]`` read 1 for z1[n, j]). So a nudge touches only the
-  samples with x[n, i] != 0, and each costs O(outputs) work instead of a whole
-  forward pass. A nudged loss is the base loss plus the change of the touched
-  samples' loss terms; summing only those changes also leaves less rounding
-  error than the loop's difference of two full losses.
+How the nudged losses are evaluated depends on the size of the net, because one way
+cannot serve both sizes the notebooks use (measured by ``bench_gradient`` in
+``benchmarks/suite.py``, one BLAS thread, on the 2-vCPU machine of
+``benchmarks/RESULTS.md``):
 
-Both evaluate many nudges at once as arrays, in chunks that keep the extra
-memory under ``max_bytes``.
+- small nets (the 2-3-2 net of the dummy run, batch 10): **stacked**. Copy the
+  parameters once per nudge, stack the copies and run one batched forward pass over
+  all of them: 0.11 ms a call, against 0.31 ms for the structured way, which is
+  mostly Python overhead at this size. That is what makes the 10,000-iteration dummy
+  run take about a second, and it repeats the loop's arithmetic bit for bit.
+- larger nets (784-50-10, batch 100): **structured**, 0.2 s a call (the stacked way
+  would do the loop's 80,000 forward passes, as slow as the loop). Nudging
+  ``W1[i, j]`` by a step d changes only hidden unit j's input, by d * x[n, i] for each
+  sample n (for ``b1[j]`` read 1 for x[n, i]); nudging ``W2[j, k]`` changes only score
+  k, by d * z1[n, j] (for ``b2[k]`` read 1 for z1[n, j]). So a nudge touches only the
+  samples with x[n, i] != 0, and each costs O(outputs) work instead of a whole forward
+  pass. A nudged loss is the base loss plus the change of the touched samples' loss
+  terms; summing only those changes also leaves less rounding error than the loop's
+  difference of two full losses.
+
+Both evaluate many nudges at once as arrays, in chunks of about 16 MiB, which run
+fastest and bound the memory used.
 """
 
 from itertools import accumulate
 
 import numpy as np
 
-from .functions import EPSILON, sigmoid, to_labels
+from . import _checks
+from .functions import EPSILON, sigmoid
+from .gradient import _check_step_fits
+from .networks import TwoLayerNet
 
-__all__ = [
-    "DEFAULT_MAX_BYTES",
-    "STRATEGIES",
-    "fast_numerical_gradient",
-    "two_layer_numerical_gradient",
-]
-
-DEFAULT_MAX_BYTES = 256 * 2**20
-"""Default bound on the extra memory of one call: 256 MiB."""
-
-STRATEGIES = ("auto", "stacked", "structured")
+__all__ = ["fast_numerical_gradient"]
 
 _KEYS = ("W1", "b1", "W2", "b2")
 _FLOAT = np.dtype(np.float64).itemsize
-_WORKING_BYTES = 16 * 2**20  # chunks of about this size stay in cache and run fastest
-_STACKED_UP_TO = 2**16  # "auto" stacks when the stacked arrays hold at most this many numbers
+_CHUNK_BYTES = 16 * 2**20  # nudged values evaluated at once: stays in cache, runs fastest
+_STACKED_UP_TO = 2**16  # stack the nudged sets when they hold at most this many numbers
 
 
-def two_layer_numerical_gradient(
-    params, x, labels, h=1e-4, *, strategy="auto", max_bytes=DEFAULT_MAX_BYTES
-):
-    """Central-difference gradient of the two-layer net's loss for every parameter.
+def fast_numerical_gradient(network, x, t, *, h=1e-4):
+    """Central-difference gradient of ``network.loss(x, t)`` for every parameter, at once.
 
-    The numbers are those of the element loop
-    ``numerical_gradient(lambda _: net.loss(x, t), net.params[key])`` up to
-    rounding; ``params`` is not modified.
+    The numbers are those of the element loop ``network.numerical_gradient(x, t)``
+    up to rounding (relative differences below 1e-8); ``network.params`` is not
+    modified.
+
+    Used by ``train(..., gradient="fast_numerical")``; compared with the loop in
+    ``07_two_layer_net.ipynb``, section "The same numbers, without the loop".
 
     Parameters
     ----------
-    params : dict of numpy.ndarray
-        ``W1`` (input, hidden), ``b1`` (hidden,), ``W2`` (hidden, output),
-        ``b2`` (output,), finite floats, as in ``TwoLayerNet.params``.
-    x : numpy.ndarray
-        Inputs, shape (batch, input), already checked (numeric, finite).
-    labels : numpy.ndarray
-        Integer class of each sample, shape (batch,), already checked.
+    network : TwoLayerNet
+    x, t : array_like
+        A batch and its targets, as for ``network.loss``.
     h : float, default 1e-4
         The step of the central difference.
-    strategy : {"auto", "stacked", "structured"}, default "auto"
-        How to evaluate the nudged losses (see the module docstring); "auto"
-        stacks for small nets and uses the structure otherwise. All give the
-        same numbers up to rounding.
-    max_bytes : int, default 256 MiB
-        Bound on the memory used for nudged values at once; a smaller value
-        means more, smaller chunks and the same result.
 
     Returns
     -------
     dict of numpy.ndarray
-        Same keys and shapes as ``params``.
+        Same keys and shapes as ``network.params``.
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> params = {"W1": rng.normal(size=(2, 3)), "b1": np.zeros(3),
-    ...           "W2": rng.normal(size=(3, 2)), "b2": np.zeros(2)}
-    >>> x, labels = rng.random((5, 2)), np.array([0, 1, 1, 0, 1])
-    >>> grads = two_layer_numerical_gradient(params, x, labels)
-    >>> grads["W1"].shape, grads["b2"].shape
-    ((2, 3), (2,))
+    >>> net = TwoLayerNet(2, 3, 2, weight_init_std=1.0, seed=0)
+    >>> x, t = np.random.default_rng(0).random((5, 2)), np.array([0, 1, 1, 0, 1])
+    >>> fast, loop = fast_numerical_gradient(net, x, t), net.numerical_gradient(x, t)
+    >>> all(np.allclose(fast[key], loop[key], rtol=1e-8, atol=1e-12) for key in loop)
+    True
     """
-    if not (np.isscalar(h) and np.isfinite(h) and h > 0):
-        raise ValueError(f"the step h must be a positive finite number, got {h!r}")
-    if strategy not in STRATEGIES:
-        raise ValueError(f"unknown strategy {strategy!r}; choose one of {STRATEGIES}")
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)):
-        raise TypeError(f"max_bytes must be a whole number of bytes, got {max_bytes!r}")
-    if max_bytes < 1:
-        raise ValueError(f"max_bytes must be >= 1, got {max_bytes}")
+    if not isinstance(network, TwoLayerNet):
+        raise TypeError(
+            f"network must be a TwoLayerNet (the fast gradient uses its structure), "
+            f"got {type(network).__name__}; use network.numerical_gradient(x, t) instead"
+        )
+    x, labels = network._check_batch(x, t)
+    h = _checks.positive_number("h", h)
+    params = network.params
     flat = np.concatenate([params[key].ravel() for key in _KEYS])
-    if not np.isfinite(flat).all():
-        bad = next(key for key in _KEYS if not np.isfinite(params[key]).all())
-        raise ValueError(f"params[{bad!r}] contains NaN or infinity")
-    x = np.asarray(x, dtype=np.float64)
-    labels = np.asarray(labels)
-    budget = min(max_bytes, _WORKING_BYTES) // _FLOAT  # numbers per chunk
+    _check_step_fits(flat, h)
+    budget = _CHUNK_BYTES // _FLOAT  # numbers per chunk
     row = _stacked_row(params, x.shape[0])
-    if strategy == "auto":
-        strategy = "stacked" if 2 * flat.size * row <= _STACKED_UP_TO else "structured"
-    if strategy == "stacked":
+    if 2 * flat.size * row <= _STACKED_UP_TO:
         grad = _stacked(params, flat, x, labels, h, max(1, budget // row))
     else:
         grad = _structured(params, x, labels, h, budget)
@@ -254,10 +236,3 @@ def _differences(weights, inputs, nudged_scores, base_terms, h, max_nudges):
                 starts = np.concatenate([[0], starts])
             change[r[starts], u0 : u0 + block.size] += np.add.reduceat(terms, starts, axis=0)
     return (change[..., 0] - change[..., 1]) / batch / (2 * h)
-
-
-def fast_numerical_gradient(network, x, t):
-    """The central-difference gradient of ``network.loss(x, t)`` for every parameter, at once."""
-    x = network._checked(x)
-    labels = to_labels(t, (*x.shape[:-1], network.output_size))
-    return two_layer_numerical_gradient(network.params, x.reshape(-1, network.input_size), labels)

@@ -1,10 +1,12 @@
 """Activation and loss functions of chapters 3-4, vectorised with numpy.
 
 Every function accepts a scalar, a 1-D array (one sample) or a 2-D array (a batch
-with one sample per row) and never mutates its input.
+with one sample per row), checks it once at the top and never mutates it.
 """
 
 import numpy as np
+
+from ._checks import float_array
 
 __all__ = [
     "identity_function",
@@ -22,69 +24,66 @@ __all__ = [
 EPSILON = 1e-7
 """Added inside the logarithm of the cross-entropy so that log(0) never happens."""
 
-
-def _float_array(x, name="x"):
-    """Return ``x`` as a floating-point array, refusing text, objects and NaN."""
-    array = np.asarray(x)
-    if array.dtype.kind == "b" or array.dtype.kind in "iu":
-        array = array.astype(np.float64)
-    elif array.dtype.kind != "f":
-        raise TypeError(f"{name} must be numeric, got an array of dtype {array.dtype}")
-    if np.isnan(array).any():
-        raise ValueError(f"{name} contains NaN (shape {array.shape})")
-    return array
+PROBABILITY_TOLERANCE = 1e-3
+"""How far from 1 a row of probabilities may sum (rounded values, float16 softmax)."""
 
 
 def identity_function(x):
     """Return ``x`` unchanged: the output activation used for regression.
+
+    Taught in ``02_forward_pass_and_softmax.ipynb``, section "A three-layer network
+    by hand (book §3.4)".
 
     Examples
     --------
     >>> identity_function(np.array([-1.0, 2.0]))
     array([-1.,  2.])
     """
-    return _float_array(x).copy()
+    x = float_array("x", x)
+    return x.copy()
 
 
 def step_function(x):
     """Heaviside step: 1 where ``x > 0``, else 0, as an integer array.
+
+    Taught in ``01_activation_functions.ipynb``, section "The step function".
 
     Examples
     --------
     >>> step_function(np.array([-1.0, 0.0, 2.0]))
     array([0, 0, 1])
     """
-    return (_float_array(x) > 0).astype(np.int64)
+    x = float_array("x", x)
+    return np.array(x > 0, dtype=np.int64)
 
 
 def sigmoid(x):
     """Logistic sigmoid 1 / (1 + exp(-x)), with no overflow warning.
 
-    The textbook formula overflows in ``exp(-x)`` for x below about -709, and numpy
-    warns. The overflow is harmless: ``exp`` gives ``inf`` and 1 / (1 + inf) is 0,
-    while the exact value is below 1e-308, so 0 is the right float64 answer. We keep
-    the cheap formula and silence only that warning; the ``exp(-|x|)`` form taught in
-    notebook 01 gives the same values with more passes over the array.
+    The formula overflows in ``exp(-x)`` for x below about -709, and numpy warns.
+    The overflow is harmless: ``exp`` gives ``inf`` and 1 / (1 + inf) is 0, while the
+    exact value is below 1e-308, so 0 is the right float64 answer. We keep the
+    formula and silence only that warning; the ``exp(-|x|)`` form of notebook 01 gives
+    the same values.
+
+    Taught in ``01_activation_functions.ipynb``, section "The sigmoid function".
 
     Examples
     --------
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
-    return _sigmoid(_float_array(x))
-
-
-def _sigmoid(x):
-    """The sigmoid of a float array, without input checks (for the networks' inner loops)."""
-    out = np.negative(x, out=np.empty_like(x))  # one buffer, reused in place below
+    x = float_array("x", x)
     with np.errstate(over="ignore"):
-        np.exp(out, out=out)
-    out += 1.0
-    return np.reciprocal(out, out=out)
+        return 1 / (1 + np.exp(-x))
 
 
 def sigmoid_grad(x):
-    """Derivative of the sigmoid, s(x) * (1 - s(x)).
+    """Derivative of the sigmoid, (1 - s(x)) * s(x).
+
+    Used by ``TwoLayerNet.gradient`` (backpropagation through the hidden layer), which
+    ``07_two_layer_net.ipynb`` previews in section "A preview of backpropagation, used
+    as a check".
 
     Examples
     --------
@@ -92,29 +91,36 @@ def sigmoid_grad(x):
     0.25
     """
     s = sigmoid(x)
-    return s * (1.0 - s)
+    return (1.0 - s) * s
 
 
 def relu(x):
     """Rectified linear unit, max(0, x).
+
+    Taught in ``01_activation_functions.ipynb``, section "ReLU".
 
     Examples
     --------
     >>> relu(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 3.])
     """
-    return np.maximum(0.0, _float_array(x))
+    x = float_array("x", x)
+    return np.maximum(0, x)
 
 
 def relu_grad(x):
     """Derivative of ReLU: 1 where ``x > 0``, else 0 (0 is chosen at x = 0).
+
+    Used by no notebook (chapter 5's ReLU layer needs it); it completes ``relu``,
+    taught in ``01_activation_functions.ipynb``, section "ReLU".
 
     Examples
     --------
     >>> relu_grad(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 1.])
     """
-    return (_float_array(x) > 0).astype(np.float64)
+    x = float_array("x", x)
+    return np.array(x > 0, dtype=np.float64)
 
 
 def softmax(x):
@@ -122,6 +128,9 @@ def softmax(x):
 
     Subtracting each row's maximum first leaves the result unchanged (softmax is
     shift-invariant) and keeps ``exp`` from overflowing, so inputs like 1000 work.
+    Infinite scores have no softmax (inf - inf is NaN) and are refused.
+
+    Taught in ``02_forward_pass_and_softmax.ipynb``, section "The softmax function".
 
     Examples
     --------
@@ -131,20 +140,21 @@ def softmax(x):
     array([[0.25, 0.25, 0.25, 0.25],
            [0.25, 0.25, 0.25, 0.25]])
     """
-    x = _float_array(x)
+    x = _scores(x)
+    with np.errstate(over="ignore"):  # 1e308 - (-1e308) is -inf: exp makes it 0, as it should
+        a = x - np.max(x, axis=-1, keepdims=True)
+    exp_a = np.exp(a)
+    return exp_a / np.sum(exp_a, axis=-1, keepdims=True)
+
+
+def _scores(x):
+    """``x`` checked as scores for softmax: finite, with a class axis of at least one."""
+    x = float_array("x", x, finite=True)
     if x.ndim == 0:
         raise ValueError("softmax needs at least one axis of scores, got a scalar")
-    if np.isinf(x).any():
-        raise ValueError(f"softmax input contains infinity (shape {x.shape})")
-    return _softmax(x)
-
-
-def _softmax(x):
-    """Softmax of a finite float array along its last axis, without input checks."""
-    e = x - x.max(axis=-1, keepdims=True)
-    np.exp(e, out=e)
-    e /= e.sum(axis=-1, keepdims=True)
-    return e
+    if x.shape[-1] == 0:
+        raise ValueError(f"softmax needs at least one score along the last axis, got shape {x.shape}")
+    return x
 
 
 def sum_squared_error(y, t):
@@ -153,6 +163,8 @@ def sum_squared_error(y, t):
     As in the book it is summed, not averaged, over a batch. ``t`` must have the
     shape of ``y`` (one-hot targets); see :func:`to_labels` for the other form.
 
+    Taught in ``03_loss_functions.ipynb``, section "Sum of squared errors".
+
     Examples
     --------
     >>> y = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
@@ -160,14 +172,19 @@ def sum_squared_error(y, t):
     >>> round(float(sum_squared_error(y, t)), 4)
     0.0975
     """
-    y = _float_array(y, "y")
-    t = _float_array(t, "t")
+    y, t = _same_shape(y, t)
+    with np.errstate(over="ignore"):  # (1e308)**2 is inf, the right float answer
+        return 0.5 * np.sum((y - t) ** 2)
+
+
+def _same_shape(y, t):
+    y, t = float_array("y", y), float_array("t", t)
     if y.shape != t.shape:
         raise ValueError(
             f"y and t must have the same shape for the squared error, got y {y.shape} and "
             f"t {t.shape}; convert label indices to one-hot rows first"
         )
-    return 0.5 * np.sum((y - t) ** 2)
+    return y, t
 
 
 def to_labels(t, y_shape, name="t"):
@@ -176,7 +193,12 @@ def to_labels(t, y_shape, name="t"):
     ``t`` may be one-hot (the same shape as ``y``) or hold class indices, one per
     sample. A one-hot row must contain a single 1 and zeros elsewhere: the book's
     code quietly takes ``argmax`` of any row, which turns [1, 1] or [0, 0] into
-    class 0 without a word. Here such a row is an error.
+    class 0 without a word. Here such a row is an error, and so is an empty batch
+    (there is no mean over no samples).
+
+    Used by :func:`cross_entropy_error`, ``TwoLayerNet`` and ``train``; the one-hot
+    rule is taught in ``03_loss_functions.ipynb``, section "A target row must be
+    one-hot".
 
     Parameters
     ----------
@@ -184,6 +206,8 @@ def to_labels(t, y_shape, name="t"):
         One-hot rows, shape ``y_shape``, or integer labels, shape ``y_shape[:-1]``.
     y_shape : tuple
         Shape of the network output, ``(C,)`` or ``(batch, C)``.
+    name : str, default "t"
+        The argument's name in error messages.
 
     Returns
     -------
@@ -198,40 +222,46 @@ def to_labels(t, y_shape, name="t"):
     array([1])
     """
     t = np.asarray(t)
-    num_classes = y_shape[-1]
-    batch_shape = tuple(y_shape[:-1])
+    num_classes, batch_shape = y_shape[-1], tuple(y_shape[:-1])
     if t.dtype.kind not in "biuf":
-        raise TypeError(f"t must hold numbers, got dtype {t.dtype}")
+        raise TypeError(f"{name} must hold numbers (labels or one-hot rows), got dtype {t.dtype}")
+    if 0 in y_shape:
+        raise ValueError(
+            f"nothing to average over: the outputs have shape {tuple(y_shape)}, and a mean "
+            "over the batch needs at least one sample (and one class)"
+        )
     if t.shape == tuple(y_shape):
-        flat = t.reshape(-1, num_classes)
-        good = np.isin(flat, (0, 1)).all(axis=1) & (flat.sum(axis=1) == 1)
-        if not good.all():
-            row = int(np.flatnonzero(~good)[0])
-            raise ValueError(
-                f"t has the shape of y {tuple(y_shape)} so it is read as one-hot, but row "
-                f"{row} is {flat[row].tolist()}: a one-hot row holds exactly one 1 and "
-                f"zeros elsewhere. Pass label indices 0..{num_classes - 1} instead, or "
-                "real one-hot rows"
-            )
-        return flat.argmax(axis=1)
+        return _one_hot_to_labels(t.reshape(-1, num_classes), tuple(y_shape), name)
     if t.shape != batch_shape:
         raise ValueError(
-            f"t must be one-hot with the shape of y {tuple(y_shape)} or hold one label "
+            f"{name} must be one-hot with the shape of y {tuple(y_shape)} or hold one label "
             f"per sample with shape {batch_shape}, got shape {t.shape}"
         )
-    flat = t.reshape(-1)
-    if flat.dtype.kind == "f":
-        if np.isnan(flat).any():
-            raise ValueError("t contains NaN")
-        if (flat != np.round(flat)).any():
-            raise ValueError("labels in t must be whole numbers (class indices)")
-    labels = flat.astype(np.int64)
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+    labels = t.reshape(-1)
+    if labels.dtype.kind == "f":
+        if not np.isfinite(labels).all() or (labels != np.round(labels)).any():
+            raise ValueError(
+                f"labels in {name} must be whole numbers (class indices), not NaN or inf"
+            )
+        labels = labels.astype(np.int64)
+    if labels.min() < 0 or labels.max() >= num_classes:
         raise ValueError(
-            f"labels must lie in 0..{num_classes - 1} for {num_classes} classes, "
+            f"labels in {name} must lie in 0..{num_classes - 1} for {num_classes} classes, "
             f"got values from {labels.min()} to {labels.max()}"
         )
     return labels
+
+
+def _one_hot_to_labels(rows, y_shape, name):
+    good = np.isin(rows, (0, 1)).all(axis=1) & (rows.sum(axis=1) == 1)
+    if not good.all():
+        row = int(np.flatnonzero(~good)[0])
+        raise ValueError(
+            f"{name} has the shape of y {y_shape} so it is read as one-hot, but row {row} is "
+            f"{rows[row].tolist()}: a one-hot row holds exactly one 1 and zeros elsewhere. "
+            f"Pass label indices 0..{rows.shape[1] - 1} instead, or real one-hot rows"
+        )
+    return rows.argmax(axis=1)
 
 
 def cross_entropy_error(y, t):
@@ -241,10 +271,14 @@ def cross_entropy_error(y, t):
     correct class of sample i. A 1-D ``y`` is one sample (a batch of one).
     ``t`` may be one-hot (same shape as ``y``) or label indices.
 
+    Taught in ``03_loss_functions.ipynb``, sections "Cross-entropy error" and
+    "Mini-batches".
+
     Parameters
     ----------
     y : array_like
-        Probabilities, shape ``(C,)`` or ``(batch, C)``, e.g. a softmax output.
+        Probabilities, shape ``(C,)`` or ``(batch, C)``, e.g. a softmax output: each
+        row at least 0 and summing to 1.
     t : array_like
         One-hot targets of the same shape, or integer labels ``()`` / ``(batch,)``.
 
@@ -261,12 +295,24 @@ def cross_entropy_error(y, t):
     >>> round(float(cross_entropy_error(y, 2)), 4)
     0.5108
     """
-    y = _float_array(y, "y")
+    y, labels = _probabilities_and_labels(y, t)
+    batch_size = y.shape[0]
+    return float(-np.sum(np.log(y[np.arange(batch_size), labels] + EPSILON)) / batch_size)
+
+
+def _probabilities_and_labels(y, t):
+    """``y`` as a 2-D batch of probability rows, and the label of each row."""
+    y = float_array("y", y)
     if y.ndim not in (1, 2):
         raise ValueError(f"y must be 1-D (one sample) or 2-D (a batch), got shape {y.shape}")
-    if (y < 0).any() or np.isinf(y).any():
-        raise ValueError("y must hold probabilities (finite and >= 0), e.g. a softmax output")
     labels = to_labels(t, y.shape)
-    rows = y.reshape(-1, y.shape[-1])
-    picked = rows[np.arange(rows.shape[0]), labels]
-    return float(-np.sum(np.log(picked + EPSILON)) / rows.shape[0])
+    y = y.reshape(-1, y.shape[-1])
+    sums = np.sum(y, axis=1)
+    if (y < 0).any() or (np.abs(sums - 1) > PROBABILITY_TOLERANCE).any():
+        row = int(np.argmax((y < 0).any(axis=1) | ~(np.abs(sums - 1) <= PROBABILITY_TOLERANCE)))
+        raise ValueError(
+            f"y must hold probabilities (each row >= 0 and summing to 1), but row {row} is "
+            f"{np.round(y[row], 4).tolist()[:10]} (sum {sums[row]:.4g}): pass softmax(scores), "
+            "not the scores themselves"
+        )
+    return y, labels
