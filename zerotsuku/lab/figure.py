@@ -116,8 +116,9 @@ def _draw_accuracy(ax, history, faint_runs):
     ax.set_xlabel("epoch")
     ax.set_ylabel("accuracy")
     ax.grid(True, alpha=0.3)
-    title = "Accuracy per epoch"
-    ax.set_title(title + (" (faint: earlier runs, validation)" if faint_runs else ""))
+    ax.set_title(
+        "Accuracy (faint: earlier runs' validation)" if faint_runs else "Accuracy per epoch"
+    )
     if not len(history.train_acc):
         ax.text(0.5, 0.5, "no accuracy yet", transform=ax.transAxes, ha="center", va="center")
         return
