@@ -958,12 +958,16 @@ def test_an_endless_loop_is_stopped_and_reported(answer):
 
 
 @needs_timer
-def test_the_timer_and_the_signal_handler_are_left_as_they_were():
+def test_the_timer_handler_warning_filters_and_numpy_settings_are_left_as_they_were():
     before = signal.getsignal(signal.SIGALRM)
+    filters, show, errors = list(warnings.filters), warnings.showwarning, np.geterr()
     check("relu", endless, time_limit=0.1)
+    check("relu", endless_swallowing, time_limit=0.1)
     check("relu", relu_where)
     assert signal.getsignal(signal.SIGALRM) is before
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert warnings.filters == filters and warnings.showwarning is show
+    assert np.geterr() == errors
 
 
 def test_without_a_time_limit_and_in_a_thread_the_check_still_works():
@@ -1039,3 +1043,21 @@ def test_math_exp_on_an_array_gets_a_hint():
         return 1 / (1 + math.exp(-x))
 
     assert_fails(check("sigmoid", sigmoid_math), "use np.exp")
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=[type(j).__name__ for j in JUNK])
+def test_a_net_whose_params_are_junk_gives_feedback(junk):
+    class JunkParams(BookNet):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.params["W1"] = junk
+
+    assert_fails(check("TwoLayerNet", JunkParams))
+
+
+def test_an_error_message_with_an_address_is_shown_without_it():
+    def mentions_an_object(x):
+        raise TypeError(f"cannot use {object()}")
+
+    text = str(check("relu", mentions_an_object))
+    assert "raised TypeError: cannot use <object object>" in text and "0x" not in text

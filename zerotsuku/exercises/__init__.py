@@ -96,9 +96,10 @@ def check(exercise_id, answer, *, time_limit=TIME_LIMIT):
         The learner's function; for ``"TwoLayerNet"`` the class itself.
     time_limit : float or None, default 5.0
         Seconds each case may take before it is stopped and reported (a loop that never
-        ends would otherwise hang the notebook). It works on Linux and macOS in the main
-        thread, where notebooks run their cells; elsewhere, and with None, cases run
-        without a limit.
+        ends would otherwise hang the notebook). A right answer takes milliseconds per
+        case, so 5 s only ever stops a stuck one, even on a slow shared machine. It
+        works on Linux and macOS in the main thread, where notebooks run their cells;
+        elsewhere, and with None, cases run without a limit.
 
     Returns
     -------

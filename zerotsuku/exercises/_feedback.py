@@ -147,6 +147,9 @@ def _run_case(case, answer, trial):
         return CaseResult(case.name, "unfinished", case.given, stub.what)
     except Skip as skip:
         return CaseResult(case.name, "skipped", problem=str(skip))
+    except Exception as error:  # the answer gave something the checker cannot read
+        problem = f"the checker could not read what came back ({type(error).__name__}: {error})"
+        return CaseResult(case.name, "failed", case.given, problem)
     return CaseResult(case.name, "passed")
 
 

@@ -95,7 +95,10 @@ def _net_with_params(trial, answer):
     """The learner's TwoLayerNet(3, 4, 2) holding copies of the fixed PARAMS."""
     net = _new_net(trial, answer, *SIZES)
     params = _params_of(net, "TwoLayerNet(3, 4, 2)")
-    own = {key: np.array(value, dtype=np.float64, copy=True) for key, value in params.items()}
+    try:
+        own = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
+    except (TypeError, ValueError):
+        own = None  # not numbers: the checks below will say so
     for key in KEYS:
         params[key] = PARAMS[key].copy()
     return net, own
@@ -131,16 +134,22 @@ def _construct(trial, answer):
 
 
 def _spread(trial, answer):
+    """W1 and W2 drawn with mean 0 and the asked spread, by default and for 0.5.
+
+    The learner's draw is unseeded, so the test is statistical: with 1,200 and 600
+    draws the sample spread is within about 3% of the true one (one standard error)
+    and the mean within 4% of a spread, so the ±30% and 50% margins never fail by chance.
+    """
     for std, kwargs in ((0.01, {}), (0.5, {"weight_init_std": 0.5})):
-        net = _new_net(trial, answer, 30, 20, 10, **kwargs)
-        params = _params_of(net, "TwoLayerNet(30, 20, 10)")
+        net = _new_net(trial, answer, 40, 30, 20, **kwargs)
+        params = _params_of(net, "TwoLayerNet(40, 30, 20)")
         for key in ("W1", "W2"):
             value = np.asarray(params[key], dtype=np.float64)
             spread, centre = float(value.std()), float(value.mean())
-            if not (0.7 * std <= spread <= 1.3 * std and abs(centre) <= 0.25 * std):
+            if not (0.7 * std <= spread <= 1.3 * std and abs(centre) <= 0.5 * std):
                 shown = ", ".join(f"{k}={v}" for k, v in kwargs.items())
                 raise Mismatch(
-                    f"params[{key!r}] of TwoLayerNet(30, 20, 10{', ' + shown if shown else ''}) "
+                    f"params[{key!r}] of TwoLayerNet(40, 30, 20{', ' + shown if shown else ''}) "
                     f"has mean {show(centre)} and spread (standard deviation) {show(spread)}; "
                     f"expected mean about 0 and spread about {std:g}",
                     hints=(
@@ -151,7 +160,7 @@ def _spread(trial, answer):
 
 
 def _prediction_alternatives(x, own):
-    return [
+    alternatives = [
         (
             _forward(PARAMS, x, output="none"),
             "these are the scores before softmax: predict "
@@ -163,12 +172,16 @@ def _prediction_alternatives(x, own):
             "sigmoid, not ReLU (ReLU comes with backpropagation in chapter 5)",
         ),
         (_forward(PARAMS, x, output="sigmoid"), "the output layer uses softmax, not sigmoid"),
-        (
-            _forward(own, x),
-            "these come from the net's own start weights: predict must read "
-            "the weights from self.params (the checker puts its own there)",
-        ),
     ]
+    try:
+        with_own_weights = _forward(own, x)
+    except (TypeError, ValueError, KeyError):  # start weights of the wrong shape or kind
+        return alternatives
+    hint = (
+        "these come from the net's own start weights: predict must read the weights "
+        "from self.params (the checker puts its own there)"
+    )
+    return [*alternatives, (with_own_weights, hint)]
 
 
 def _predict_case(name, x):
@@ -296,7 +309,7 @@ TWO_LAYER_NET = Exercise(
         Case(
             "weight_init_std sets the spread of the start weights (0.01 by default)",
             _spread,
-            given="TwoLayerNet(30, 20, 10) and TwoLayerNet(30, 20, 10, weight_init_std=0.5)",
+            given="TwoLayerNet(40, 30, 20) and TwoLayerNet(40, 30, 20, weight_init_std=0.5)",
         ),
         _predict_case("predict(x) of a batch: softmax probabilities, one row per sample", X),
         _predict_case("predict(x) of one sample (1-D x)", X[0]),
@@ -308,8 +321,7 @@ TWO_LAYER_NET = Exercise(
             given=f"{GIVEN}; t = {show(T)}",
         ),
         Case(
-            "numerical_gradient(x, t): a dict of central-difference gradients shaped like "
-            "params, with the weights put back",
+            "numerical_gradient(x, t): central differences for every parameter, weights put back",
             _numerical_gradient,
             given=f"{GIVEN}; t = {show(T)}",
         ),

@@ -4,18 +4,22 @@ The time limit uses a POSIX interval timer (``signal.setitimer``): when a case r
 the timer's signal raises :class:`OutOfTime` inside the learner's code, which stops a
 pure-Python endless loop. It needs the main thread of a Unix-like system (where Jupyter
 and nbval run cell code) and a timer nobody else is using; elsewhere (Windows, a worker
-thread, under pytest-timeout) cases run without a limit, exactly as before. Other ways
+thread, under pytest-timeout) cases simply run without a limit. Other ways
 were weighed: a thread cannot be stopped, so its endless loop keeps burning a core; a
 subprocess cannot receive a function defined in a notebook cell. ``OutOfTime`` derives
 from ``BaseException`` so that an ``except Exception`` in the learner's code does not
 swallow it; the timer re-fires every 0.1 s, and when the learner's code has swallowed
 one (a bare ``except:`` in a loop), a trace function raises it again at the learner's
-next line, from where it cannot be caught by the same ``try``.
+next line, from where it cannot be caught by the same ``try``. The signal is acted on
+only while the learner's own code runs, never in the checker's clean-up (such as
+restoring the warning filters), so a time-out cannot leave anything half restored.
 """
 
 import contextlib
+import re
 import signal
 import sys
+import sysconfig
 import threading
 import traceback
 import warnings
@@ -30,6 +34,20 @@ __all__ = ["Case", "Trial", "TimeBudget", "Unfinished", "AnswerRaised", "OutOfTi
 
 _NUMPY_DIR = str(Path(np.__file__).parent)
 _OUR_DIR = str(Path(__file__).parent)
+_LIBRARY_DIRS = (_NUMPY_DIR, sysconfig.get_paths()["stdlib"])
+
+
+def _in_learner_code(frame):
+    """Whether the innermost frame that is neither numpy nor the standard library is
+    the learner's (and not the checker's own, e.g. restoring the warning filters)."""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith(_OUR_DIR):
+            return False
+        if not filename.startswith(_LIBRARY_DIRS):
+            return True
+        frame = frame.f_back
+    return False
 
 
 class OutOfTime(BaseException):
@@ -60,7 +78,7 @@ class AnswerRaised(Exception):
 
     def describe(self):
         """One line: 'raised ValueError: message'."""
-        message = " ".join(str(self.error).split())
+        message = re.sub(r" at 0x[0-9a-fA-F]+", "", " ".join(str(self.error).split()))
         if len(message) > 160:
             message = message[:157] + "..."
         name = type(self.error).__name__
@@ -230,8 +248,8 @@ class TimeBudget:
                 sys.settrace(self._previous_trace)
 
     def _on_alarm(self, signum, frame):
-        if not self._armed:
-            return
+        if not (self._armed and _in_learner_code(frame)):
+            return  # the checker's own code is running: the next alarm, 0.1 s on, will do
         self._alarms += 1
         if self._alarms > 1:
             self._trap(frame)
@@ -244,7 +262,7 @@ class TimeBudget:
         def tracer(frame, event, arg):
             if frame.f_code.co_filename.startswith(_OUR_DIR):
                 return None
-            if event == "line" and self._armed:
+            if event == "line" and self._armed and _in_learner_code(frame):
                 raise OutOfTime
             return tracer
 
