@@ -90,10 +90,13 @@ def test_toy_labels_follow_the_rule_without_noise():
     "kwargs, error, message",
     [
         (dict(name="swirl"), ValueError, "unknown data set 'swirl'"),
-        (dict(name="xor", n_samples=1), ValueError, "at least 2"),
+        (dict(name="xor", n_samples=1), ValueError, ">= 2"),
         (dict(name="xor", n_samples=2.0), TypeError, "whole number"),
         (dict(name="xor", noise=-1), ValueError, "noise"),
         (dict(name="xor", noise=float("nan")), ValueError, "noise"),
+        (dict(name="xor", noise="0.1"), TypeError, "noise"),
+        (dict(name="xor", seed=1.5), TypeError, "seed"),
+        (dict(name="xor", seed="0"), TypeError, "seed"),
     ],
 )
 def test_toy_dataset_bad_arguments(kwargs, error, message):
@@ -109,8 +112,10 @@ def test_dummy_dataset_is_the_well_known_random_data():
     rows = {tuple(r) for r in t.tolist()}
     assert rows == {(0, 0), (0, 1), (1, 0), (1, 1)}  # not one-hot
     np.testing.assert_array_equal(dummy_dataset(seed=0)[1], t)
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match=">= 1"):
         dummy_dataset(0)
+    with pytest.raises(TypeError, match="seed"):
+        dummy_dataset(seed=0.5)
 
 
 def test_to_one_hot():
@@ -119,6 +124,13 @@ def test_to_one_hot():
         to_one_hot(np.array([3]), 3)
     with pytest.raises(ValueError, match="integers"):
         to_one_hot(np.array([0.5]))
+    for bad in (np.inf, np.nan):
+        with pytest.raises(ValueError, match="integers"):
+            to_one_hot(np.array([1.0, bad]))
+    np.testing.assert_array_equal(to_one_hot(np.array([1.0, 0.0]), 2), [[0, 1], [1, 0]])
+    for wrong_kind in (2.5, "3", True):
+        with pytest.raises(TypeError, match="num_classes"):
+            to_one_hot([0, 1], wrong_kind)
 
 
 # --- split_validation ------------------------------------------------------------------

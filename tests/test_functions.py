@@ -167,3 +167,52 @@ def test_to_labels_shapes():
     assert to_labels([[0, 1], [1, 0]], (2, 2)).tolist() == [1, 0]
     with pytest.raises(TypeError, match="numbers"):
         to_labels(np.array(["a", "b"]), (2, 2))
+
+
+# Bad inputs of issue 9: each of these slipped through before.
+
+
+def test_inputs_near_the_float64_limit_give_no_warnings_and_the_right_values():
+    big = np.array([-1e308, 1e308])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(sigmoid(big), [0.0, 1.0])
+        np.testing.assert_array_equal(sigmoid_grad(big), [0.0, 0.0])
+        np.testing.assert_array_equal(softmax(big), [0.0, 1.0])
+        np.testing.assert_array_equal(softmax(np.array([[1e308, 1e308], [-1e308, -1e308]])), 0.5)
+        np.testing.assert_array_equal(relu(big), [0.0, 1e308])
+        np.testing.assert_array_equal(relu_grad(big), [0.0, 1.0])
+        np.testing.assert_array_equal(step_function(big), [0, 1])
+        np.testing.assert_array_equal(identity_function(big), big)
+        assert sum_squared_error(big, -big) == np.inf  # the true value is beyond float64
+        assert cross_entropy_error(np.array([0.0, 1.0]), 0) == pytest.approx(-np.log(1e-7))
+
+
+def test_scores_that_are_not_probabilities_are_refused():
+    for scores, t in (([[3.0, 5.0]], [1]), ([0.2, 0.2], 0), ([[1.5, -0.5]], [0])):
+        with pytest.raises(ValueError, match=r"probabilities.*softmax\(scores\)"):
+            cross_entropy_error(scores, t)
+    assert cross_entropy_error([[0.3, 0.7]], [1]) == pytest.approx(-np.log(0.7 + 1e-7))
+    assert cross_entropy_error([[0.333, 0.333, 0.333]], [1]) > 0  # rounded probabilities pass
+
+
+def test_empty_batches_are_refused_where_a_mean_is_taken():
+    with pytest.raises(ValueError, match="nothing to average over.*at least one sample"):
+        cross_entropy_error(np.zeros((0, 3)), np.zeros(0, dtype=int))
+    with pytest.raises(ValueError, match="nothing to average over"):
+        cross_entropy_error(np.zeros((0, 3)), np.zeros((0, 3)))
+    assert softmax(np.zeros((0, 3))).shape == (0, 3)  # no mean: an empty batch is fine
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan, 0.5])
+def test_labels_that_are_not_whole_numbers(bad):
+    with pytest.raises(ValueError, match="whole numbers"):
+        cross_entropy_error([[0.5, 0.5], [0.5, 0.5]], [0.0, bad])
+
+
+def test_ragged_lists_are_a_type_error():
+    for f in (sigmoid, relu, softmax, identity_function):
+        with pytest.raises(TypeError, match="rectangular"):
+            f([[1.0, 2.0], [3.0]])
+    with pytest.raises(TypeError, match="rectangular"):
+        cross_entropy_error([[0.5, 0.5], [1.0]], [0, 0])

@@ -132,3 +132,77 @@ def test_gradient_descent_bad_arguments():
         gradient_descent(lambda v: float(v @ v), [1.0], lr=-1)
     with pytest.raises(TypeError, match="step_num"):
         gradient_descent(lambda v: float(v @ v), [1.0], step_num=2.5)
+
+
+# Bad inputs of issue 9: each of these slipped through before.
+
+BAD_RETURNS = [
+    (lambda x: None, TypeError, "f must return one number, got None"),
+    (lambda x: "1.0", TypeError, "f must return one number, got '1.0'"),
+    (lambda x: np.array([1.0, 2.0]), ValueError, r"one number, got an array of shape \(2,\)"),
+    (lambda x: float("nan"), ValueError, "f returned NaN"),
+]
+
+
+@pytest.mark.parametrize("f, error, message", BAD_RETURNS)
+def test_f_returning_something_else_than_a_number(f, error, message):
+    with pytest.raises(error, match=message):
+        numerical_diff(f, 1.0)
+    with pytest.raises(error, match=message):
+        numerical_gradient(f, np.array([1.0, 2.0]))
+    with pytest.raises(error, match=message):
+        gradient_descent(f, [1.0, 2.0])
+
+
+def test_f_must_be_callable_and_h_a_number():
+    for call in (
+        lambda: numerical_diff(3.0, 1.0),
+        lambda: numerical_gradient("f", np.array([1.0])),
+        lambda: gradient_descent(None, [1.0]),
+    ):
+        with pytest.raises(TypeError, match="f must be a function"):
+            call()
+    for h in ("1e-4", None, [1e-4]):
+        with pytest.raises(TypeError, match="h must be a number"):
+            numerical_diff(book_f, 1.0, h=h)
+        with pytest.raises(TypeError, match="h must be a number"):
+            numerical_gradient(book_f, np.array([1.0]), h=h)
+
+
+@pytest.mark.parametrize(
+    "x, dtype",
+    [
+        (1.0, np.float16),  # float16 numbers near 1 are ~1e-3 apart: x + 1e-4 == x
+        (1000.0, np.float32),  # float32 near 1000: 6e-5 apart, x + 1e-4 is x + 1.2e-4
+        (1e13, np.float64),  # float64 near 1e13: 2e-3 apart
+        (-1.3e12, np.float64),  # where notebook 05's lr = 10 walk "froze"
+    ],
+)
+def test_a_step_below_the_spacing_of_floats_is_refused(x, dtype):
+    def f(v):
+        return float(np.sum(np.asarray(v, dtype=np.float64) ** 2))
+
+    with pytest.raises(ValueError, match=rf"h = 0.0001 is too small for x.*{np.dtype(dtype)}"):
+        numerical_diff(f, dtype(x))
+    array = np.array([0.0, x], dtype=dtype)
+    before = array.copy()
+    with pytest.raises(ValueError, match=r"too small for x\[1\]"):
+        numerical_gradient(f, array)
+    np.testing.assert_array_equal(array, before)
+
+
+def test_a_step_that_fits_is_fine_in_every_float_type():
+    assert numerical_diff(lambda v: float(v) ** 2, np.float32(1.0)) == pytest.approx(2, rel=1e-2)
+    assert numerical_diff(lambda v: v**2, 1e6) == pytest.approx(2e6, rel=1e-6)
+    grad = numerical_gradient(lambda v: float(np.sum(v**2)), np.array([1.0, 2.0], np.float32))
+    np.testing.assert_allclose(grad, [2.0, 4.0], rtol=1e-2)
+    assert numerical_diff(lambda v: v**2, 1.0, h=0.01) == pytest.approx(2.0)
+
+
+def test_infinite_x_is_refused():
+    with pytest.raises(ValueError, match="infinity"):
+        numerical_gradient(lambda v: 0.0, np.array([np.inf]))
+    with pytest.raises(ValueError, match="infinity"):
+        numerical_diff(lambda v: 0.0, np.inf)
+    with pytest.raises(ValueError, match="init_x contains infinity"):
+        gradient_descent(lambda v: 0.0, [np.inf])

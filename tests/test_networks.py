@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -149,3 +151,79 @@ def test_broken_parameters_are_reported_not_propagated():
     for method in (net.predict, lambda x: net.accuracy(x, [0]), lambda x: net.gradient(x, [0])):
         with pytest.raises(ValueError, match=r"params\['W2'\] contains NaN"):
             method(np.ones((1, 2)))
+
+
+# Bad inputs of issue 9: each of these slipped through before.
+
+
+@pytest.mark.parametrize(
+    "W, error, message",
+    [
+        ([[np.nan, 0, 0], [0, 0, 0]], ValueError, "W contains NaN"),
+        ([[np.inf, 0, 0], [0, 0, 0]], ValueError, "W contains infinity"),
+        (np.ones((2, 3)) * 1j, TypeError, "W must hold real numbers"),
+        ([[1, 2, 3], [4, 5]], TypeError, "rectangular"),
+        ("W", TypeError, "real numbers"),
+    ],
+)
+def test_simple_net_refuses_weights_that_are_not_finite_real_numbers(W, error, message):
+    with pytest.raises(error, match=message):
+        SimpleNet(W)
+
+
+def test_simple_net_keeps_its_own_copy_of_W():
+    W = np.array(BOOK_W)
+    net = SimpleNet(W)
+    W[0, 0] = 100.0
+    assert net.W[0, 0] == BOOK_W[0][0]
+
+
+def test_empty_batches_are_refused_by_every_averaging_method():
+    net = TwoLayerNet(2, 3, 2, seed=0)
+    empty = np.zeros((0, 2))
+    for method in (net.loss, net.accuracy, net.gradient, net.numerical_gradient):
+        with pytest.raises(ValueError, match="nothing to average over"):
+            method(empty, np.zeros(0, dtype=int))
+    assert net.predict(empty).shape == (0, 2)  # predictions of no samples: none
+
+
+# NaN or inf reaches the first layer's product before it is reported (see
+# TwoLayerNet._check_inputs), and numpy warns there: the error that follows is the point.
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_inputs_are_refused(bad):
+    net = TwoLayerNet(2, 3, 2, weight_init_std=0.0, seed=0)  # 0 * inf is NaN: still caught
+    x = np.array([[0.5, bad], [0.1, 0.2]])
+    for method in (net.predict, lambda x: net.loss(x, [0, 1]), lambda x: net.gradient(x, [0, 1])):
+        with pytest.raises(ValueError, match=r"x contains (NaN|infinity)"):
+            method(x)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+@pytest.mark.parametrize("key", ["W1", "b1", "W2", "b2"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_every_broken_parameter_is_named(key, bad):
+    net = TwoLayerNet(2, 3, 2, seed=0)
+    net.params[key].flat[0] = bad
+    x = np.array([[0.0, 0.0], [1.0, 2.0]])  # x = 0 hides nothing: 0 * inf is NaN
+    for method in (net.predict, lambda x: net.loss(x, [0, 1]), lambda x: net.gradient(x, [0, 1])):
+        with pytest.raises(ValueError, match=rf"params\['{key}'\] contains NaN or infinity"):
+            method(x)
+
+
+def test_inputs_that_overflow_the_layer_are_reported():
+    net = TwoLayerNet(2, 3, 2, weight_init_std=10.0, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy's own "overflow encountered in dot"
+        with pytest.raises(ValueError, match=r"overflowed \(largest \|x\| is 1e\+308\)"):
+            net.predict(np.array([[1e308, -1e308]]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isfinite(net.predict(np.array([[1e300, 1e300]]))).all()
+
+
+def test_labels_with_inf_are_refused():
+    net = TwoLayerNet(2, 3, 2, seed=0)
+    for method in (net.loss, net.accuracy, net.gradient):
+        with pytest.raises(ValueError, match="whole numbers"):
+            method(np.ones((2, 2)), [0.0, np.inf])

@@ -6,11 +6,20 @@ of thing (a string where a number belongs, a float where a whole number belongs)
 Each message starts with the argument's name.
 """
 
+import math
 import numbers
 
 import numpy as np
 
-__all__ = ["whole_number", "positive_number", "finite_number", "seed", "choice", "float_array"]
+__all__ = [
+    "whole_number",
+    "positive_number",
+    "finite_number",
+    "seed",
+    "choice",
+    "number_array",
+    "float_array",
+]
 
 
 def _is_real(value):
@@ -42,7 +51,7 @@ def finite_number(name, value):
     """
     if not _is_real(value):
         raise TypeError(f"{name} must be a number, got {value!r}")
-    if not np.isfinite(float(value)):
+    if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     return float(value)
 
@@ -89,14 +98,14 @@ def choice(name, value, options):
     return value
 
 
-def float_array(name, value, *, finite=False):
-    """``value`` as a float array: TypeError for text, objects, complex or ragged lists,
-    ValueError for NaN (and, with ``finite=True``, for infinity). Booleans and integers
-    become float64; float arrays are kept as they are (not copied).
+def number_array(name, value):
+    """``value`` as a float array, its values unchecked: TypeError for text, objects,
+    complex or ragged lists. Booleans and integers become float64; float arrays are
+    kept as they are (not copied).
 
     Examples
     --------
-    >>> float_array("x", [1, 2])
+    >>> number_array("x", [1, 2])
     array([1., 2.])
     """
     try:
@@ -107,12 +116,26 @@ def float_array(name, value, *, finite=False):
             f"differ in length cannot be one ({error})"
         ) from None
     if array.dtype.kind in "biu":
-        array = array.astype(np.float64)
-    elif array.dtype.kind != "f":
+        return array.astype(np.float64)
+    if array.dtype.kind != "f":
         raise TypeError(f"{name} must hold real numbers, got an array of dtype {array.dtype}")
-    if finite and not np.isfinite(array).all():
-        kind = "NaN" if np.isnan(array).any() else "infinity"
-        raise ValueError(f"{name} contains {kind} (shape {array.shape})")
-    if not finite and np.isnan(array).any():
+    return array
+
+
+def float_array(name, value, *, finite=False):
+    """:func:`number_array`, then ValueError for NaN (and, with ``finite=True``, for
+    infinity).
+
+    Examples
+    --------
+    >>> float_array("x", [1, 2])
+    array([1., 2.])
+    """
+    array = number_array(name, value)
+    if finite:
+        if not np.isfinite(array).all():
+            kind = "NaN" if np.isnan(array).any() else "infinity"
+            raise ValueError(f"{name} contains {kind} (shape {array.shape})")
+    elif np.isnan(array).any():
         raise ValueError(f"{name} contains NaN (shape {array.shape})")
     return array

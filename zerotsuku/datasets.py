@@ -16,6 +16,8 @@ from importlib import resources
 
 import numpy as np
 
+from . import _checks
+
 __all__ = [
     "BundledDataWarning",
     "load_mnist",
@@ -34,6 +36,15 @@ SPLIT_SEED = 0
 def to_one_hot(labels, num_classes=None):
     """One-hot rows (float64) from integer class labels.
 
+    Taught in ``03_loss_functions.ipynb``, section "Labels and one-hot targets".
+
+    Parameters
+    ----------
+    labels : array_like
+        1-D integer class labels (whole-valued floats are accepted).
+    num_classes : int, optional
+        Number of classes; by default the largest label + 1.
+
     Examples
     --------
     >>> to_one_hot([0, 2], 3)
@@ -41,12 +52,17 @@ def to_one_hot(labels, num_classes=None):
            [0., 0., 1.]])
     """
     labels = np.asarray(labels)
+    if labels.dtype.kind == "f" and labels.ndim == 1:
+        if not (np.isfinite(labels).all() and (labels == np.round(labels)).all()):
+            raise ValueError("labels must be integers (class indices), not NaN, inf or 2.5")
+        labels = labels.astype(np.int64)
     if labels.ndim != 1 or labels.dtype.kind not in "iu":
         raise ValueError(
             f"labels must be a 1-D array of integers, got shape {labels.shape} dtype {labels.dtype}"
         )
     if num_classes is None:
         num_classes = int(labels.max()) + 1 if labels.size else 0
+    num_classes = _checks.whole_number("num_classes", num_classes, 0)
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(
             f"labels must lie in 0..{num_classes - 1}, got {labels.min()}..{labels.max()}"
@@ -183,7 +199,11 @@ def _prepare(images, labels, normalize, flatten, one_hot_label):
 
 
 class BundledDataWarning(UserWarning):
-    """``load_mnist(source="auto")`` fell back on the bundled subset (said once a process)."""
+    """``load_mnist(source="auto")`` fell back on the bundled subset (said once a process).
+
+    Used by ``load_mnist``; ``08_minibatch_training.ipynb``, section "Optional: the full
+    MNIST data set", says how to get the full set instead.
+    """
 
 
 _SOURCES = ("auto", "bundled", "full")
@@ -201,6 +221,10 @@ def load_mnist(
     checksums=None,
 ):
     """Real MNIST digits, in the book's form.
+
+    Taught in ``02_forward_pass_and_softmax.ipynb``, section "MNIST: a batch of real
+    digits"; the full set in ``08_minibatch_training.ipynb``, section "Optional: the
+    full MNIST data set".
 
     Parameters
     ----------
@@ -348,6 +372,9 @@ TOY_DATASETS = {
 def toy_dataset(name, n_samples=200, noise=0.1, seed=0):
     """A small 2-D, two-class problem, like those of TensorFlow Playground.
 
+    Used by ``08_minibatch_training.ipynb``, section "The fix: data with something to
+    learn", and by the lab of ``09_interactive_training.ipynb``.
+
     Parameters
     ----------
     name : {"xor", "spiral", "moons", "circles", "gauss"}
@@ -373,13 +400,11 @@ def toy_dataset(name, n_samples=200, noise=0.1, seed=0):
     """
     if name not in TOY_DATASETS:
         raise ValueError(f"unknown data set {name!r}; choose one of {sorted(TOY_DATASETS)}")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)):
-        raise TypeError(f"n_samples must be a whole number, got {n_samples!r}")
-    if n_samples < 2:
-        raise ValueError(f"n_samples must be at least 2 (one per class), got {n_samples}")
-    if not (np.isscalar(noise) and np.isfinite(noise) and noise >= 0):
+    n_samples = _checks.whole_number("n_samples", n_samples, 2)
+    noise = _checks.finite_number("noise", noise)
+    if noise < 0:
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_checks.seed("seed", seed))
     x, t = TOY_DATASETS[name](rng, int(n_samples), float(noise))
     order = rng.permutation(len(t))
     return x[order], t[order]
@@ -387,6 +412,9 @@ def toy_dataset(name, n_samples=200, noise=0.1, seed=0):
 
 def dummy_dataset(n_samples=100, seed=0):
     """The random data of a well-known retelling of chapter 4, which cannot be learned.
+
+    Taught in ``08_minibatch_training.ipynb``, sections "A well-known experiment,
+    reproduced" and "Diagnosis: there is nothing to learn".
 
     ``x`` is uniform in [0, 1)²; each row of ``t`` is two independent coin flips, so
     it reads [0, 0], [0, 1], [1, 0] or [1, 1]: not one-hot, and unrelated to ``x``.
@@ -404,11 +432,8 @@ def dummy_dataset(n_samples=100, seed=0):
     >>> x.shape, t.shape
     ((100, 2), (100, 2))
     """
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)):
-        raise TypeError(f"n_samples must be a whole number, got {n_samples!r}")
-    if n_samples < 1:
-        raise ValueError(f"n_samples must be at least 1, got {n_samples}")
-    rng = np.random.default_rng(seed)
+    n_samples = _checks.whole_number("n_samples", n_samples, 1)
+    rng = np.random.default_rng(_checks.seed("seed", seed))
     return rng.random((n_samples, 2)), rng.integers(0, 2, (n_samples, 2))
 
 

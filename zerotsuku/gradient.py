@@ -199,17 +199,23 @@ def _check_array_to_nudge(x, h):
 
 def _check_step_fits(x, h):
     """Refuse if rounding moves x + h or x - h by more than STEP_TOLERANCE * h."""
+    largest = float(np.max(np.abs(x))) if np.size(x) else 0.0
+    if largest * np.finfo(x.dtype).eps <= STEP_TOLERANCE * h:
+        return  # rounding x +- h moves it by at most eps * |x|: every element fits
     step = x.dtype.type(h)
     up, down = (x + step) - x, x - (x - step)
     bad = (np.abs(up - h) > STEP_TOLERANCE * h) | (np.abs(down - h) > STEP_TOLERANCE * h)
     if np.any(bad):
         where = tuple(int(i) for i in np.unravel_index(np.argmax(bad), np.shape(x)))
-        value = x[where]
+        value, moved = x[where], np.reshape(up, -1)[np.argmax(bad)]
+        advice = "a larger h, or values of a smaller size"
+        if x.dtype != np.float64:
+            advice = "float64 values (x.astype(np.float64)), or a larger h"
         raise ValueError(
             f"the step h = {h:g} is too small for x{list(where) if where else ''} = "
             f"{value:.6g} in {x.dtype}: floats there are {np.spacing(value):.2g} apart, so "
-            f"x + h becomes x + {float(np.reshape(up, -1)[np.argmax(bad)]):.2g}. Use a "
-            "larger h, or float64 (x.astype(np.float64)), or values of a smaller size"
+            f"x + h becomes x + {moved:.2g} and the difference quotient would be wrong. "
+            f"Use {advice}"
         )
 
 

@@ -1,6 +1,6 @@
 """Mini-batch gradient descent (ミニバッチ学習) with a record of how it went."""
 
-import contextlib
+import math
 import signal
 import threading
 import time
@@ -25,7 +25,8 @@ SAMPLINGS = ("epoch", "replacement")
 class TrainingHistory:
     """What happened during :func:`train`.
 
-    Used by ``08_minibatch_training.ipynb`` and ``09_interactive_training.ipynb``.
+    Used by ``08_minibatch_training.ipynb``, section "Training on MNIST with epochs", and
+    by the lab of ``09_interactive_training.ipynb``.
 
     Attributes
     ----------
@@ -134,7 +135,7 @@ def train(
 
     Notes
     -----
-    Taught in ``08_minibatch_training.ipynb``, section "Mini-batch training".
+    Taught in ``08_minibatch_training.ipynb``, section "The training loop by hand".
 
     Examples
     --------
@@ -146,16 +147,7 @@ def train(
     >>> len(history.train_loss), history.acc_iters.tolist()
     (30, [0, 6, 12, 18, 24, 30])
     """
-    _checks.choice("gradient", gradient, GRADIENTS)
-    _checks.choice("sampling", sampling, SAMPLINGS)
-    settings = dict(
-        iters_num=_checks.whole_number("iters_num", iters_num, 0),
-        batch_size=_checks.whole_number("batch_size", batch_size, 1),
-        learning_rate=_checks.positive_number("learning_rate", learning_rate),
-        gradient=gradient,
-        sampling=sampling,
-        seed=_checks.seed("seed", seed),
-    )
+    settings = _check_settings(iters_num, batch_size, learning_rate, gradient, sampling, seed)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable as callback(iteration, loss), got {callback!r}")
     _check_network(network)
@@ -167,31 +159,42 @@ def train(
     batches = _batches(len(x_train), settings, np.random.default_rng(seed))
     record = _Record(network, (x_train, t_train), (x_test, t_test), settings)
     try:
-        record.measure(0)
-        for i, batch in enumerate(batches, 1):
-            x_batch, t_batch = x_train[batch], t_train[batch]
-            if gradient == "backprop":
-                grads = network.gradient(x_batch, t_batch)
-            elif gradient == "numerical":
-                grads = network.numerical_gradient(x_batch, t_batch)
-            else:
-                grads = fast_numerical_gradient(network, x_batch, t_batch)
-            if not _update(network.params, grads, learning_rate):
-                record.loss(float("nan"), diverged=True)  # no loss on a broken network
-            else:
-                record.loss(network.loss(x_batch, t_batch))
-            if callback is not None:
-                callback(i, record.losses[-1])
-            if record.diverged:
-                break
-            if i % record.iter_per_epoch == 0:
-                record.measure(i)
-        if not record.diverged and record.acc_iters[-1] != len(record.losses):
-            record.measure(len(record.losses))
+        with _WholeUpdates() as updates:
+            record.measure(0)
+            for i, batch in enumerate(batches, 1):
+                x_batch, t_batch = x_train[batch], t_train[batch]
+                if gradient == "backprop":
+                    grads = network.gradient(x_batch, t_batch)
+                elif gradient == "numerical":
+                    grads = network.numerical_gradient(x_batch, t_batch)
+                else:
+                    grads = fast_numerical_gradient(network, x_batch, t_batch)
+                updates.apply(network.params, grads, learning_rate)
+                record.loss(_loss_or_nan(network, x_batch, t_batch))
+                if callback is not None:
+                    callback(i, record.losses[-1])
+                if record.diverged:
+                    break
+                if i % record.iter_per_epoch == 0:
+                    record.measure(i)
+            if not record.diverged and record.acc_iters[-1] != len(record.losses):
+                record.measure(len(record.losses))
     except BaseException as error:
         error.history = record.history()
         raise
     return record.history()
+
+
+def _check_settings(iters_num, batch_size, learning_rate, gradient, sampling, seed):
+    """The scalar arguments of :func:`train`, checked, as the history's ``settings``."""
+    return dict(
+        iters_num=_checks.whole_number("iters_num", iters_num, 0),
+        batch_size=_checks.whole_number("batch_size", batch_size, 1),
+        learning_rate=_checks.positive_number("learning_rate", learning_rate),
+        gradient=_checks.choice("gradient", gradient, GRADIENTS),
+        sampling=_checks.choice("sampling", sampling, SAMPLINGS),
+        seed=_checks.seed("seed", seed),
+    )
 
 
 def _check_network(network):
@@ -218,8 +221,11 @@ def _check_data(network, x, t, name):
     checked and converted once, not at every iteration).
     """
     x = _checks.float_array(f"x_{name}", x)
-    if x.ndim != 2:
-        raise ValueError(f"x_{name} must be 2-D (samples, features), got shape {x.shape}")
+    if x.ndim != 2 or x.shape[0] == 0:
+        raise ValueError(
+            f"x_{name} must be 2-D (samples, features) with at least one sample, "
+            f"got shape {x.shape}"
+        )
     if not np.isfinite(x).all():
         raise ValueError(f"x_{name} contains NaN or infinity")
     input_size = getattr(network, "input_size", None)
@@ -262,46 +268,68 @@ def _epoch_batches(train_size, batch_size, iters_num, rng):
         yield order[position : position + batch_size]
 
 
-def _update(params, grads, learning_rate):
-    """``params[key] -= learning_rate * grads[key]`` for every key, all or none.
+class _WholeUpdates:
+    """Applies parameter updates whole: a Ctrl-C (SIGINT) during one is raised after it.
 
-    The steps are computed (and their shapes checked) first, then applied with
-    Ctrl-C held back, so an interruption cannot leave W1 updated and W2 not.
-    Returns False if the new parameters are not all finite (training diverged).
+    Its handler is set once for the whole run, since setting one at every update would
+    cost more than the update; outside an update a Ctrl-C acts at once, as usual. Only
+    the main thread can set signal handlers: elsewhere nothing is held back.
     """
-    steps = {}
-    for key, value in params.items():
-        steps[key] = learning_rate * np.asarray(grads[key])
-        if steps[key].shape != value.shape:
-            raise ValueError(
-                f"the gradient of {key!r} has shape {steps[key].shape}, the parameter {value.shape}"
-            )
-    with _sigint_held(), np.errstate(over="ignore", invalid="ignore"):
-        for key, step in steps.items():
-            params[key] -= step
-    return all(np.isfinite(value).all() for value in params.values())
+
+    def __enter__(self):
+        self.updating, self.held = False, None
+        self.previous = signal.getsignal(signal.SIGINT)
+        self.installed = callable(self.previous) and (
+            threading.current_thread() is threading.main_thread()
+        )
+        if self.installed:
+            signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *exception):
+        if self.installed:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _on_sigint(self, signum, frame):
+        if self.updating:
+            self.held = (signum, frame)
+        else:
+            self.previous(signum, frame)
+
+    def apply(self, params, grads, learning_rate):
+        """``params[key] -= learning_rate * grads[key]`` for every key."""
+        steps = {}
+        for key, value in params.items():  # every step first, so that none can fail midway
+            steps[key] = learning_rate * grads[key]
+            if np.shape(steps[key]) != value.shape:
+                raise ValueError(
+                    f"the gradient of {key!r} has shape {np.shape(steps[key])}, "
+                    f"the parameter {value.shape}"
+                )
+        self.updating = True
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                for key, step in steps.items():
+                    params[key] -= step
+        finally:
+            self.updating = False
+        if self.held is not None:
+            held, self.held = self.held, None
+            self.previous(*held)
 
 
-@contextlib.contextmanager
-def _sigint_held():
-    """Run the block whole: a Ctrl-C (SIGINT) arriving inside it is raised at its end.
+def _loss_or_nan(network, x, t):
+    """``network.loss(x, t)``, or NaN once the parameters are no longer finite (diverged).
 
-    Only the main thread can set signal handlers; elsewhere the block runs as it is.
+    A network refuses to compute a loss with NaN or infinite parameters (ValueError);
+    only then is the error taken as divergence, so other errors still surface.
     """
-    previous = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or previous is None:
-        yield
-        return
-    caught = []
-    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
     try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught and callable(previous):
-        previous(signal.SIGINT, caught[0])
-    elif caught and previous == signal.SIG_DFL:
-        signal.raise_signal(signal.SIGINT)
+        return network.loss(x, t)
+    except ValueError:
+        if all(np.isfinite(value).all() for value in network.params.values()):
+            raise
+        return float("nan")
 
 
 class _Record:
@@ -318,9 +346,9 @@ class _Record:
         self.diverged = False
         self.start = time.perf_counter()
 
-    def loss(self, value, diverged=False):
+    def loss(self, value):
         self.losses.append(float(value))
-        self.diverged = diverged or not np.isfinite(value)
+        self.diverged = not math.isfinite(value)
 
     def measure(self, iteration):
         """Accuracy on all training (and test) data after ``iteration`` updates."""

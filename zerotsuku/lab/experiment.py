@@ -97,6 +97,8 @@ class LabData:
     num_classes : int
     note : str
         One sentence on where the data comes from.
+
+    Taught in ``09_interactive_training.ipynb``, section "Training, validation and test data".
     """
 
     name: str
@@ -145,7 +147,7 @@ def lab_data(name):
     -------
     LabData
 
-    Taught in ``09_interactive_training.ipynb``, section "What one retrain does".
+    Taught in ``09_interactive_training.ipynb``, section "Training, validation and test data".
 
     Examples
     --------
@@ -274,6 +276,8 @@ class LabRun:
         Seconds the run was allowed; None for no limit.
     interrupted : bool
         True if a KeyboardInterrupt (the notebook's Interrupt) stopped the run.
+
+    Taught in ``09_interactive_training.ipynb``, section "Training, validation and test data".
     """
 
     network: TwoLayerNet
