@@ -15,6 +15,12 @@ structure (no code taken from the book's repository):
   learning rate x gradient for every parameter, the batch loss after the step, and
   the accuracy on all training and test data at the start of every epoch.
 
+It does the arithmetic of the book's code, redundancies included, so that its time is
+what a reader of the book runs: the sigmoid's slope evaluates the sigmoid twice, as
+the formula (1 - s(a)) s(a) reads, and softmax evaluates its exponentials twice, once
+for the numerator and once for the sum. ``ReferenceNet(..., lean=True)`` computes each
+of those once, which is about 4% faster on 784-50-10 (``bench_training`` reports both).
+
 There are no input checks, parameters are float64, and every random draw comes from
 the ``numpy.random.Generator`` passed in (the book uses the global ``np.random``).
 """
@@ -29,15 +35,21 @@ def logistic(a):
     return 1.0 / (1.0 + np.exp(-a))
 
 
-def logistic_slope(a):
-    s = logistic(a)
-    return s * (1.0 - s)
+def logistic_slope(a, lean=False):
+    """(1 - s(a)) s(a) for the sigmoid s, with s evaluated twice unless ``lean``."""
+    if lean:
+        s = logistic(a)
+        return s * (1.0 - s)
+    return (1.0 - logistic(a)) * logistic(a)
 
 
-def row_softmax(scores):
+def row_softmax(scores, lean=False):
     """Shift each row by its largest score, exponentiate, divide by the row's total."""
-    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    if lean:
+        e = np.exp(shifted)
+        return e / e.sum(axis=-1, keepdims=True)
+    return np.exp(shifted) / np.exp(shifted).sum(axis=-1, keepdims=True)
 
 
 def class_indices(targets, n_classes):
@@ -71,7 +83,8 @@ def central_differences(loss, array):
 class ReferenceNet:
     """The chapter's two-layer sigmoid net, with both of its gradients."""
 
-    def __init__(self, n_in, n_hidden, n_out, std=0.01, *, rng):
+    def __init__(self, n_in, n_hidden, n_out, std=0.01, *, rng, lean=False):
+        self.lean = lean
         self.params = {
             "W1": std * rng.standard_normal((n_in, n_hidden)),
             "b1": np.zeros(n_hidden),
@@ -82,7 +95,7 @@ class ReferenceNet:
     def probabilities(self, x):
         p = self.params
         hidden = logistic(x @ p["W1"] + p["b1"])
-        return row_softmax(hidden @ p["W2"] + p["b2"])
+        return row_softmax(hidden @ p["W2"] + p["b2"], self.lean)
 
     def loss(self, x, targets):
         return mean_log_loss(self.probabilities(x), targets)
@@ -101,8 +114,8 @@ class ReferenceNet:
         p = self.params
         pre = x @ p["W1"] + p["b1"]
         hidden = logistic(pre)
-        out_error = (row_softmax(hidden @ p["W2"] + p["b2"]) - onehot) / len(x)
-        hidden_error = (out_error @ p["W2"].T) * logistic_slope(pre)
+        out_error = (row_softmax(hidden @ p["W2"] + p["b2"], self.lean) - onehot) / len(x)
+        hidden_error = (out_error @ p["W2"].T) * logistic_slope(pre, self.lean)
         return {
             "W1": x.T @ hidden_error,
             "b1": hidden_error.sum(axis=0),

@@ -3,8 +3,9 @@
 The test starts JupyterLab on 127.0.0.1 (free port, random token, every Jupyter directory in a
 temporary folder) on a copy of notebook 09, starts chromium itself and attaches playwright to
 it, runs all cells, then moves the learning-rate slider with the keyboard. It checks that the
-lab shows exactly one plot, that the plot and the summary belong to the slider's value, and
-that the same holds after a burst of key presses. Screenshots go to tests/artifacts/; with
+lab shows exactly one plot, that the plot and the summary (validation accuracy, and the test
+accuracy as the final check) belong to the slider's value, and that the same holds after a
+burst of key presses. Screenshots go to tests/artifacts/; with
 ZEROTSUKU_UPDATE_SCREENSHOT=1 the README's docs/lab.png is rewritten too.
 
 Browser and server are stopped by their process ids in a ``finally`` block. Without chromium
@@ -216,12 +217,12 @@ def shown_rate(state):
     return float(words[0])
 
 
-def expected_png(settings):
-    """The plot the lab must show for these settings, drawn here, in the test process."""
+def expected_run(settings):
+    """The run and plot the lab must show for these settings, made here, in the test process."""
     from zerotsuku.lab import DEFAULTS, render_png, run_experiment
 
     run = run_experiment(**{key: settings[key] for key in DEFAULTS})
-    return render_png([run.history], run.network, run.data)
+    return run, render_png([run.history], run.network, run.data)
 
 
 def check_consistent(page, expected_rate):
@@ -232,7 +233,11 @@ def check_consistent(page, expected_rate):
     assert settings["learning_rate"] == pytest.approx(expected_rate, rel=1e-9)
     assert float(state["readout"]) == pytest.approx(expected_rate, rel=5e-3)
     assert shown_rate(state) == pytest.approx(expected_rate, rel=5e-3)
-    assert plot_bytes(page) == expected_png(settings), "the plot is not that of the settings"
+    run, png = expected_run(settings)
+    assert plot_bytes(page) == png, "the plot is not that of the settings"
+    # Validation accuracy for choosing; the test accuracy apart, as the final check.
+    assert f"validation accuracy {run.val_acc[-1]:.3f}" in state["text"], state["text"]
+    assert f"test (final check) {run.test_acc:.3f}" in state["text"], state["text"]
     return state
 
 

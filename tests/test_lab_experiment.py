@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from zerotsuku.datasets import dummy_dataset
+from zerotsuku.datasets import dummy_dataset, load_mnist, split_validation, toy_dataset
 from zerotsuku.lab import experiment, figure, widgets
 from zerotsuku.lab.experiment import (
     DATASETS,
@@ -30,17 +30,56 @@ def test_every_data_set_is_read_only_float_inputs_and_integer_labels(name):
     data = lab_data(name)
     assert data.name == name and data.x_train.dtype == np.float64
     assert data.t_train.dtype.kind == "i" and data.t_train.shape == (data.train_size,)
-    assert data.x_test.shape[1] == data.input_size
-    assert set(np.unique(data.t_train)) <= set(range(data.num_classes))
-    for array in (data.x_train, data.t_train, data.x_test, data.t_test):
+    assert data.x_val.shape[1] == data.x_test.shape[1] == data.input_size
+    for x, t in ((data.x_val, data.t_val), (data.x_test, data.t_test)):
+        assert x.dtype == np.float64 and t.dtype.kind == "i" and t.shape == (len(x),)
+    for t in (data.t_train, data.t_val, data.t_test):
+        assert set(np.unique(t)) <= set(range(data.num_classes))
+    for array in (data.x_train, data.t_train, data.x_val, data.t_val, data.x_test, data.t_test):
         assert not array.flags.writeable
     assert lab_data(name) is data  # read once
 
 
+def rows(x):
+    return {row.tobytes() for row in x}
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_training_validation_and_test_data_share_no_sample(name):
+    data = lab_data(name)
+    train, val, test = rows(data.x_train), rows(data.x_val), rows(data.x_test)
+    if name != "mnist":  # real digits may repeat across MNIST's own training and test sets
+        assert not train & test and not val & test
+    assert not train & val
+
+
+@pytest.mark.parametrize("name", ["circles", "spiral"])
+def test_a_2d_validation_set_is_a_fresh_draw_of_the_same_size(name):
+    data = lab_data(name)
+    x_val, t_val = toy_dataset(name, data.train_size, seed=2)
+    np.testing.assert_array_equal(data.x_val, x_val)
+    np.testing.assert_array_equal(data.t_val, t_val)
+    np.testing.assert_array_equal(data.x_test, toy_dataset(name, data.train_size, seed=1)[0])
+    assert "validation" in data.note
+
+
+def test_mnist_validation_is_a_stratified_fifth_of_the_bundled_training_digits():
+    data = lab_data("mnist")
+    (x, t), (x_test, t_test) = load_mnist(source="bundled")
+    (x_train, t_train), (x_val, t_val) = split_validation(x, t, 0.2, seed=0)
+    np.testing.assert_array_equal(data.x_train, x_train)
+    np.testing.assert_array_equal(data.t_val, t_val)
+    assert np.bincount(data.t_val).tolist() == [80] * 10  # 400 of each digit, a fifth held out
+    assert data.train_size == 3200 and len(data.t_val) == 800
+    np.testing.assert_array_equal(data.x_test, x_test)  # the test digits are untouched
+    np.testing.assert_array_equal(data.t_test, t_test)
+
+
 def test_dummy_data_are_trained_on_the_argmax_of_coin_flip_rows():
-    _, rows = dummy_dataset(seed=0)
-    assert not np.all(rows.sum(axis=1) == 1)  # the rows really are not one-hot
-    np.testing.assert_array_equal(lab_data("dummy").t_train, rows.argmax(axis=1))
+    _, coin_rows = dummy_dataset(seed=0)
+    assert not np.all(coin_rows.sum(axis=1) == 1)  # the rows really are not one-hot
+    np.testing.assert_array_equal(lab_data("dummy").t_train, coin_rows.argmax(axis=1))
+    np.testing.assert_array_equal(lab_data("dummy").t_val, dummy_dataset(seed=2)[1].argmax(axis=1))
     assert "argmax" in lab_data("dummy").note
 
 
@@ -84,8 +123,8 @@ def test_a_run_is_train_on_a_fresh_net_with_the_settings():
         net,
         data.x_train,
         data.t_train,
-        x_test=data.x_test,
-        t_test=data.t_test,
+        x_test=data.x_val,
+        t_test=data.t_val,
         iters_num=300,
         batch_size=20,
         learning_rate=1.0,
@@ -93,10 +132,46 @@ def test_a_run_is_train_on_a_fresh_net_with_the_settings():
     )
     run = run_experiment()
     np.testing.assert_array_equal(run.history.train_loss, by_hand.train_loss)
+    np.testing.assert_array_equal(run.val_acc, by_hand.test_acc)  # validation, per epoch
     for key, value in net.params.items():
         np.testing.assert_array_equal(run.network.params[key], value)
+    assert run.test_acc == net.accuracy(data.x_test, data.t_test)  # the final check
     assert {key: run.history.settings[key] for key in DEFAULTS} == DEFAULTS
     assert run.data is data and not run.stopped and run.time_limit is None
+
+
+def test_the_test_data_are_scored_once_at_the_end_and_never_given_to_training(monkeypatch):
+    data, real_train, seen = lab_data("circles"), experiment.train, []
+
+    def spy(network, x, t, *, x_test, t_test, **kwargs):
+        seen.append((x_test, t_test))
+        return real_train(network, x, t, x_test=x_test, t_test=t_test, **kwargs)
+
+    scored = []
+    real_accuracy = TwoLayerNet.accuracy
+
+    def accuracy(self, x, t):
+        scored.append(x is data.x_test)
+        return real_accuracy(self, x, t)
+
+    monkeypatch.setattr(experiment, "train", spy)
+    monkeypatch.setattr(TwoLayerNet, "accuracy", accuracy)
+    run = run_experiment(**FAST)
+    assert len(seen) == 1 and seen[0][0] is data.x_val and seen[0][1] is data.t_val
+    assert scored.count(True) == 1 and scored[-1]  # once, after training
+    assert 0 <= run.test_acc <= 1
+
+
+def test_a_diverged_run_gets_no_test_accuracy(monkeypatch):
+    real_gradient = TwoLayerNet.gradient
+
+    def blown_up(self, x, t):
+        return {key: np.full_like(g, np.inf) for key, g in real_gradient(self, x, t).items()}
+
+    monkeypatch.setattr(TwoLayerNet, "gradient", blown_up)
+    run = run_experiment(**FAST)
+    assert run.history.diverged and np.isnan(run.test_acc)
+    assert "test (final check)" not in summary(run)
 
 
 def test_the_three_gradients_give_the_same_curve():
@@ -178,7 +253,10 @@ def test_a_run_over_its_time_limit_keeps_the_whole_iterations_done():
     assert "stopped after 5 of 300 iterations (0.5 s limit)" in text
     assert h.acc_iters.tolist() == [0]  # no whole epoch (10 iterations) yet
     assert f"train accuracy {h.train_acc[0]:.3f} (at iteration 0)" in text
-    assert f"test accuracy {h.test_acc[0]:.3f} (at iteration 0)" in text
+    assert f"validation accuracy {h.test_acc[0]:.3f} (at iteration 0)" in text
+    # The final check is of the network as the run left it, after 5 updates.
+    assert run.test_acc == first_five.network.accuracy(run.data.x_test, run.data.t_test)
+    assert f"test (final check) {run.test_acc:.3f} · stopped" in text
 
 
 def test_an_interrupt_stops_a_run_only_when_asked(monkeypatch):
@@ -223,9 +301,11 @@ def test_the_summary_states_the_history_numbers():
     h, text = run.history, summary(run)
     assert text.startswith("learning rate 3 · ")
     assert f"last batch loss {h.final_loss:.4f}" in text
-    assert f"train accuracy {h.train_acc[-1]:.3f}" in text
-    assert f"test accuracy {h.test_acc[-1]:.3f}" in text
-    assert f" · {FAST['iters_num']} iterations · {h.seconds:.2f} s" in text
+    assert (
+        f"train accuracy {h.train_acc[-1]:.3f} · validation accuracy {h.test_acc[-1]:.3f}" in text
+    )
+    assert f"test (final check) {run.test_acc:.3f} · {FAST['iters_num']} iterations" in text
+    assert text.endswith(f" · {h.seconds:.2f} s")
 
 
 def imported_modules(module):

@@ -22,9 +22,35 @@ def titles(fig):
 def test_the_right_panel_is_the_boundary_or_the_accuracy_per_digit(name):
     run = run_experiment(dataset=name, **FAST)
     fig = draw_figure([run.history], run.network, run.data)
-    expected = "Test accuracy per digit" if name == "mnist" else "Decision boundary (training data)"
+    expected = (
+        "Validation accuracy per digit" if name == "mnist" else "Decision boundary (training data)"
+    )
     assert titles(fig) == ["Mini-batch loss (after each step)", "Accuracy per epoch", expected]
     assert fig._suptitle.get_text() == describe(run.history.settings)
+
+
+def test_the_accuracy_panel_shows_training_and_validation_never_test():
+    run = run_experiment(**FAST)
+    ax = draw_figure([run.history], run.network, run.data).axes[1]
+    lines = {line.get_label(): line.get_ydata() for line in ax.get_lines()}
+    assert list(lines) == ["train", "validation"]
+    np.testing.assert_array_equal(lines["train"], run.history.train_acc)
+    np.testing.assert_array_equal(lines["validation"], run.val_acc)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "validation"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", "accuracy")
+
+
+def test_the_digit_panel_scores_the_validation_digits(monkeypatch):
+    run = run_experiment(dataset="mnist", **FAST)
+    seen = []
+    real = run.network.predict
+    monkeypatch.setattr(run.network, "predict", lambda x: seen.append(x) or real(x))
+    fig = draw_figure([run.history], run.network, run.data)
+    assert len(seen) == 1 and seen[0] is run.data.x_val
+    guess = real(run.data.x_val).argmax(axis=1)
+    bars = [patch.get_height() for patch in fig.axes[2].patches]
+    expected = [np.mean(guess[run.data.t_val == d] == d) for d in range(10)]
+    np.testing.assert_array_equal(bars, expected)
 
 
 def test_kept_runs_are_overlaid_faintly_with_what_differs_in_the_legend():

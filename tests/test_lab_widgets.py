@@ -67,6 +67,14 @@ def test_a_new_lab_trains_with_its_start_values(lab):
     assert lab.run.time_limit == TIME_LIMIT
 
 
+def test_the_status_line_reports_validation_and_the_test_as_the_final_check(lab):
+    text, run = status_text(lab), lab.run
+    assert f"validation accuracy {run.val_acc[-1]:.3f}" in text
+    assert f"test (final check) {run.test_acc:.3f}" in text
+    assert text.index("validation accuracy") < text.index("test (final check)")
+    assert run.test_acc == run.network.accuracy(run.data.x_test, run.data.t_test)
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [

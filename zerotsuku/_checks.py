@@ -6,6 +6,7 @@ of thing (a string where a number belongs, a float where a whole number belongs)
 Each message starts with the argument's name.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -50,7 +51,7 @@ def finite_number(name, value):
     """
     if not _is_real(value):
         raise TypeError(f"{name} must be a number, got {value!r}")
-    if not np.isfinite(float(value)):
+    if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     return float(value)
 
@@ -131,9 +132,10 @@ def float_array(name, value, *, finite=False):
     array([1., 2.])
     """
     array = number_array(name, value)
-    if finite and not np.isfinite(array).all():
-        kind = "NaN" if np.isnan(array).any() else "infinity"
-        raise ValueError(f"{name} contains {kind} (shape {array.shape})")
-    if not finite and np.isnan(array).any():
+    if finite:
+        if not np.isfinite(array).all():
+            kind = "NaN" if np.isnan(array).any() else "infinity"
+            raise ValueError(f"{name} contains {kind} (shape {array.shape})")
+    elif np.isnan(array).any():
         raise ValueError(f"{name} contains NaN (shape {array.shape})")
     return array

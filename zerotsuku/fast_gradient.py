@@ -34,6 +34,7 @@ Both evaluate many nudges at once as arrays, in chunks of about 16 MiB, which ru
 fastest and bound the memory used.
 """
 
+import math
 from itertools import accumulate
 
 import numpy as np
@@ -88,11 +89,12 @@ def fast_numerical_gradient(network, x, t, *, h=1e-4):
             f"got {type(network).__name__}; use network.numerical_gradient(x, t) instead"
         )
     x, labels = network._check_batch(x, t)
-    h = _checks.positive_number("h", h)
-    network._check_params()
     x = _checks.float_array("x", x, finite=True)
+    h = _checks.positive_number("h", h)
     params = network.params
     flat = np.concatenate([params[key].ravel() for key in _KEYS])
+    if not math.isfinite(float(flat.max()) - float(flat.min())):  # NaN, inf (or a huge spread)
+        network._check_params()
     _check_step_fits(flat, h)
     budget = _CHUNK_BYTES // _FLOAT  # numbers per chunk
     row = _stacked_row(params, x.shape[0])

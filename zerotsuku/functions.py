@@ -142,9 +142,9 @@ def softmax(x):
     """
     x = _scores(x)
     with np.errstate(over="ignore"):  # 1e308 - (-1e308) is -inf: exp makes it 0, as it should
-        a = x - np.max(x, axis=-1, keepdims=True)
+        a = x - x.max(axis=-1, keepdims=True)
     exp_a = np.exp(a)
-    return exp_a / np.sum(exp_a, axis=-1, keepdims=True)
+    return exp_a / exp_a.sum(axis=-1, keepdims=True)
 
 
 def _scores(x):
@@ -299,7 +299,7 @@ def cross_entropy_error(y, t):
     """
     y, labels = _probabilities_and_labels(y, t)
     batch_size = y.shape[0]
-    return float(-np.sum(np.log(y[np.arange(batch_size), labels] + EPSILON)) / batch_size)
+    return float(-np.log(y[np.arange(batch_size), labels] + EPSILON).sum() / batch_size)
 
 
 def _probabilities_and_labels(y, t):

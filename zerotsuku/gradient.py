@@ -199,6 +199,9 @@ def _check_array_to_nudge(x, h):
 
 def _check_step_fits(x, h):
     """Refuse if rounding moves x + h or x - h by more than STEP_TOLERANCE * h."""
+    largest = float(np.max(np.abs(x))) if np.size(x) else 0.0
+    if largest * np.finfo(x.dtype).eps <= STEP_TOLERANCE * h:
+        return  # rounding x +- h moves it by at most eps * |x|: every element fits
     step = x.dtype.type(h)
     up, down = (x + step) - x, x - (x - step)
     bad = (np.abs(up - h) > STEP_TOLERANCE * h) | (np.abs(down - h) > STEP_TOLERANCE * h)

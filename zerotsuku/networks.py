@@ -204,11 +204,11 @@ class TwoLayerNet:
         dy = (y - t) * (y_t / (y_t + EPSILON) / batch_num)
         grads = {}
         grads["W2"] = np.dot(z1.T, dy)
-        grads["b2"] = np.sum(dy, axis=0)
+        grads["b2"] = dy.sum(axis=0)
         dz1 = np.dot(dy, W2.T)
         da1 = sigmoid_grad(a1) * dz1
         grads["W1"] = np.dot(x.T, da1)
-        grads["b1"] = np.sum(da1, axis=0)
+        grads["b1"] = da1.sum(axis=0)
         return grads
 
     def _check_inputs(self, x):

@@ -147,16 +147,7 @@ def train(
     >>> len(history.train_loss), history.acc_iters.tolist()
     (30, [0, 6, 12, 18, 24, 30])
     """
-    _checks.choice("gradient", gradient, GRADIENTS)
-    _checks.choice("sampling", sampling, SAMPLINGS)
-    settings = dict(
-        iters_num=_checks.whole_number("iters_num", iters_num, 0),
-        batch_size=_checks.whole_number("batch_size", batch_size, 1),
-        learning_rate=_checks.positive_number("learning_rate", learning_rate),
-        gradient=gradient,
-        sampling=sampling,
-        seed=_checks.seed("seed", seed),
-    )
+    settings = _check_settings(iters_num, batch_size, learning_rate, gradient, sampling, seed)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable as callback(iteration, loss), got {callback!r}")
     _check_network(network)
@@ -192,6 +183,18 @@ def train(
         error.history = record.history()
         raise
     return record.history()
+
+
+def _check_settings(iters_num, batch_size, learning_rate, gradient, sampling, seed):
+    """The scalar arguments of :func:`train`, checked, as the history's ``settings``."""
+    return dict(
+        iters_num=_checks.whole_number("iters_num", iters_num, 0),
+        batch_size=_checks.whole_number("batch_size", batch_size, 1),
+        learning_rate=_checks.positive_number("learning_rate", learning_rate),
+        gradient=_checks.choice("gradient", gradient, GRADIENTS),
+        sampling=_checks.choice("sampling", sampling, SAMPLINGS),
+        seed=_checks.seed("seed", seed),
+    )
 
 
 def _check_network(network):

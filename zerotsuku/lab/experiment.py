@@ -8,6 +8,11 @@ A run is refused only when it is known to be hopeless: the chapter's element-loo
 gradient on MNIST. Any other run may take as long as it takes; the lab passes a time limit
 (:data:`TIME_LIMIT`) and the run stops there, or at the notebook's Interrupt, keeping the
 iterations done so far.
+
+Three data sets per problem, as in notebook 09: training data (訓練データ) to learn from,
+validation data (検証データ) whose accuracy is measured once per epoch and is what a setting is
+chosen by, and test data (テストデータ), scored once at the end of a run as the final check
+(:attr:`LabRun.test_acc`), never for choosing.
 """
 
 import functools
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import choice, positive_number, whole_number
-from ..datasets import TOY_DATASETS, dummy_dataset, load_mnist, toy_dataset
+from ..datasets import TOY_DATASETS, dummy_dataset, load_mnist, split_validation, toy_dataset
 from ..networks import TwoLayerNet
 from ..training import GRADIENTS, TrainingHistory, train
 
@@ -28,6 +33,7 @@ __all__ = [
     "TIME_LIMIT",
     "LabData",
     "LabRun",
+    "final_check",
     "full_settings",
     "lab_data",
     "refusal",
@@ -55,7 +61,14 @@ TIME_LIMIT = 20.0
 """Seconds after which the lab stops a run and shows the iterations done so far."""
 
 TOY_SAMPLES = 200
-"""Points in the training set of a 2-D problem; a fresh draw of as many is the test set."""
+"""Points in the training set of a 2-D problem; fresh draws of as many are its validation
+and its test set."""
+
+TOY_SEEDS = {"train": 0, "validation": 2, "test": 1}
+"""Seeds of the three draws of a 2-D problem (and of the dummy data)."""
+
+MNIST_VALIDATION_RATE = 0.2
+"""Share of each digit of the bundled 4,000 training images held out as validation data."""
 
 GRADIENT_NAMES = {
     "backprop": "backprop",
@@ -73,21 +86,26 @@ DUMMY_NOTE = (
 
 @dataclass(frozen=True)
 class LabData:
-    """Training and test data of one lab data set (arrays are read-only).
+    """Training, validation and test data of one lab data set (arrays are read-only).
 
     Attributes
     ----------
     name : str
-    x_train, t_train, x_test, t_test : numpy.ndarray
-        float64 inputs, one sample per row; integer class labels.
+    x_train, t_train, x_val, t_val, x_test, t_test : numpy.ndarray
+        float64 inputs, one sample per row; integer class labels. Settings are chosen by
+        the accuracy on the validation data (検証データ); the test data are the final check.
     num_classes : int
     note : str
         One sentence on where the data comes from.
+
+    Taught in ``09_interactive_training.ipynb``, section "Training, validation and test data".
     """
 
     name: str
     x_train: np.ndarray
     t_train: np.ndarray
+    x_val: np.ndarray
+    t_val: np.ndarray
     x_test: np.ndarray
     t_test: np.ndarray
     num_classes: int
@@ -115,40 +133,57 @@ def lab_data(name):
     Parameters
     ----------
     name : {"circles", "moons", "xor", "gauss", "spiral", "dummy", "mnist"}
-        A 2-D problem has 200 training points (seed 0) and 200 fresh test points
-        (seed 1). "dummy" is the well-known unlearnable data (100 points, plus 100 more
-        for testing) with labels = argmax of each target row. "mnist" is the bundled
-        4,000 / 1,000 digit subset as float64.
+        A 2-D problem has 200 training points (seed 0), 200 fresh validation points
+        (seed 2) and 200 fresh test points (seed 1): its generator makes as many points
+        as we like, so the validation set is a fresh draw like the test set and the
+        training set keeps all its points. "dummy" is the well-known unlearnable data
+        (100 points, plus 100 fresh ones each for validation and testing, same seeds)
+        with labels = argmax of each target row. "mnist" is the bundled subset as
+        float64: :func:`~zerotsuku.datasets.split_validation` holds out a fifth of each
+        digit of the 4,000 training images (seed 0), leaving 3,200 for training and
+        800 for validation; the 1,000 test images are the test set.
 
     Returns
     -------
     LabData
 
-    Taught in ``09_interactive_training.ipynb``, section "What one retrain does".
+    Taught in ``09_interactive_training.ipynb``, section "Training, validation and test data".
 
     Examples
     --------
     >>> data = lab_data("dummy")
-    >>> data.x_train.shape, sorted(set(data.t_train.tolist()))
-    ((100, 2), [0, 1])
+    >>> data.x_train.shape, data.x_val.shape, sorted(set(data.t_train.tolist()))
+    ((100, 2), (100, 2), [0, 1])
+    >>> [len(lab_data("mnist").t_train), len(lab_data("mnist").t_val)]
+    [3200, 800]
     """
     choice("name", name, DATASETS)
     if name in TOY_DATASETS:
-        x, t = toy_dataset(name, TOY_SAMPLES, seed=0)
-        x_test, t_test = toy_dataset(name, TOY_SAMPLES, seed=1)
-        note = f"{name}: {TOY_SAMPLES} training points, {TOY_SAMPLES} fresh test points"
-        return LabData(name, *_frozen(x, t, x_test, t_test), num_classes=2, note=note)
+        parts = [toy_dataset(name, TOY_SAMPLES, seed=seed) for seed in TOY_SEEDS.values()]
+        note = (
+            f"{name}: {TOY_SAMPLES} training points; {TOY_SAMPLES} fresh validation points "
+            f"and {TOY_SAMPLES} fresh test points"
+        )
+        return LabData(name, *_frozen(*_flat(parts)), num_classes=2, note=note)
     if name == "dummy":
-        x, t_rows = dummy_dataset(seed=0)
-        x_test, t_test_rows = dummy_dataset(seed=1)
-        arrays = _frozen(x, t_rows.argmax(axis=1), x_test, t_test_rows.argmax(axis=1))
-        return LabData(name, *arrays, num_classes=2, note=DUMMY_NOTE)
-    (x, t), (x_test, t_test) = load_mnist(source="bundled")
-    arrays = _frozen(
-        x.astype(np.float64), t.astype(np.int64), x_test.astype(np.float64), t_test.astype(np.int64)
+        parts = [dummy_dataset(seed=seed) for seed in TOY_SEEDS.values()]
+        labelled = [(x, rows.argmax(axis=1)) for x, rows in parts]
+        return LabData(name, *_frozen(*_flat(labelled)), num_classes=2, note=DUMMY_NOTE)
+    (x, t), test = load_mnist(source="bundled")
+    train_part, validation = split_validation(x, t, MNIST_VALIDATION_RATE, seed=0)
+    arrays = [
+        a.astype(np.int64) if i % 2 else a.astype(np.float64)
+        for i, a in enumerate(_flat([train_part, validation, test]))
+    ]
+    note = (
+        f"mnist: {len(arrays[1]):,} training and {len(arrays[3]):,} validation digits (split "
+        f"from the bundled 4,000 training images), {len(arrays[5]):,} test digits"
     )
-    note = "mnist: 4,000 training and 1,000 test digits (the bundled subset)"
-    return LabData(name, *arrays, num_classes=10, note=note)
+    return LabData(name, *_frozen(*arrays), num_classes=10, note=note)
+
+
+def _flat(pairs):
+    return [array for pair in pairs for array in pair]
 
 
 def full_settings(**settings):
@@ -234,17 +269,32 @@ class LabRun:
         ``history.settings`` holds every setting, including ``dataset`` and
         ``weight_init_std``.
     data : LabData
+    test_acc : float
+        Accuracy on the test data, measured once, on the network as the run left it: the
+        final check, not a way to choose settings. NaN if the weights are no longer finite.
     time_limit : float or None
         Seconds the run was allowed; None for no limit.
     interrupted : bool
         True if a KeyboardInterrupt (the notebook's Interrupt) stopped the run.
+
+    Taught in ``09_interactive_training.ipynb``, section "Training, validation and test data".
     """
 
     network: TwoLayerNet
     history: TrainingHistory
     data: LabData
+    test_acc: float = float("nan")
     time_limit: float | None = None
     interrupted: bool = False
+
+    @property
+    def val_acc(self):
+        """Validation accuracy per epoch: ``history.test_acc``, as train() measured it.
+
+        :func:`run_experiment` hands the validation data to
+        :func:`~zerotsuku.training.train` as its held-out set (``x_test``, ``t_test``).
+        """
+        return self.history.test_acc
 
     @property
     def stopped(self):
@@ -305,6 +355,9 @@ def run_experiment(*, time_limit=None, stop_on_interrupt=False, callback=None, *
     Returns
     -------
     LabRun
+        Its history measures the training and the validation accuracy once per epoch
+        (the validation data go to ``train()`` as its held-out ``x_test``/``t_test``);
+        ``test_acc`` is the test accuracy, measured once at the end.
 
     Raises
     ------
@@ -333,8 +386,8 @@ def run_experiment(*, time_limit=None, stop_on_interrupt=False, callback=None, *
             network,
             data.x_train,
             data.t_train,
-            x_test=data.x_test,
-            t_test=data.t_test,
+            x_test=data.x_val,
+            t_test=data.t_val,
             iters_num=s["iters_num"],
             batch_size=s["batch_size"],
             learning_rate=s["learning_rate"],
@@ -349,15 +402,27 @@ def run_experiment(*, time_limit=None, stop_on_interrupt=False, callback=None, *
             raise
         history, interrupted = stop.history, True
     history.settings.update(s)
-    return LabRun(network, history, data, time_limit, interrupted)
+    return LabRun(network, history, data, final_check(network, data), time_limit, interrupted)
+
+
+def final_check(network, data):
+    """Accuracy of ``network`` on the test data; NaN if its weights are no longer finite.
+
+    Used by :func:`run_experiment`, once per run.
+    """
+    if not all(np.isfinite(p).all() for p in network.params.values()):
+        return float("nan")
+    return float(network.accuracy(data.x_test, data.t_test))
 
 
 def summary(run):
     """The one-line result of a run: last batch loss, accuracies, iterations, seconds.
 
-    The loss is that of the last mini-batch, measured right after its update step. A run
+    The loss is that of the last mini-batch, measured right after its update step. The
+    training and validation accuracies are the last ones measured (once per epoch): a run
     ended by its time limit or an interrupt says how far it got, and at which iteration
-    its accuracies were last measured (they are measured once per epoch).
+    they were measured. The test accuracy comes after them, labelled "test (final check)":
+    measured once, at the end.
 
     Parameters
     ----------
@@ -393,7 +458,9 @@ def summary(run):
     if len(h.train_acc):
         parts.append(f"train accuracy {h.train_acc[-1]:.3f}{when}")
     if len(h.test_acc):
-        parts.append(f"test accuracy {h.test_acc[-1]:.3f}{when}")
+        parts.append(f"validation accuracy {h.test_acc[-1]:.3f}{when}")
+    if np.isfinite(run.test_acc):
+        parts.append(f"test (final check) {run.test_acc:.3f}")
     if run.stopped:
         if run.interrupted:
             why = " (interrupted)"

@@ -1,5 +1,8 @@
 """The lab's figure: loss, accuracy and decision boundary of a run, and its PNG bytes.
 
+The accuracy panels show the training and the validation data (検証データ), the ones settings
+are chosen by; the test accuracy is not drawn (the status line reports it as the final check).
+
 :func:`draw_figure` builds a bare :class:`~matplotlib.figure.Figure` on the Agg canvas, which
 pyplot does not know, so a notebook never shows it by itself; :func:`png_bytes` is the one
 path from a figure to PNG bytes. The same runs give the same bytes, which is what the browser
@@ -13,7 +16,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..plotting import PALETTE, STYLE, plot_accuracy, plot_decision_boundary, plot_loss
+from ..plotting import PALETTE, STYLE, plot_decision_boundary, plot_loss
 from .experiment import DEFAULTS, GRADIENT_NAMES, stopped_early
 
 __all__ = ["describe", "draw_figure", "png_bytes", "render_png"]
@@ -107,15 +110,34 @@ def _draw_losses(ax_loss, ax_acc, histories, log_scale):
             ax_acc.plot(history.epochs, acc, color=color, alpha=EARLIER_ALPHA, lw=1.5, ls="--")
 
 
+def _draw_accuracy(ax, history, faint_runs):
+    """Training (solid) and validation (dashed) accuracy of the newest run, per epoch."""
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("accuracy")
+    ax.grid(True, alpha=0.3)
+    ax.set_title(
+        "Accuracy (faint: earlier runs' validation)" if faint_runs else "Accuracy per epoch"
+    )
+    if not len(history.train_acc):
+        ax.text(0.5, 0.5, "no accuracy yet", transform=ax.transAxes, ha="center", va="center")
+        return
+    style = {"color": PALETTE[0], "marker": "o" if len(history.train_acc) <= 30 else None}
+    ax.plot(history.epochs, history.train_acc, label="train", **style)
+    if len(history.test_acc):  # the held-out set of train(): here the validation data
+        ax.plot(history.epochs, history.test_acc, ls="--", label="validation", **style)
+    ax.legend(loc="lower right")
+
+
 def _draw_per_digit(ax, network, data):
-    guess = network.predict(data.x_test).argmax(axis=1)
-    per_digit = [np.mean(guess[data.t_test == d] == d) for d in range(data.num_classes)]
+    guess = network.predict(data.x_val).argmax(axis=1)
+    per_digit = [np.mean(guess[data.t_val == d] == d) for d in range(data.num_classes)]
     ax.bar(np.arange(data.num_classes), per_digit, color=PALETTE[0])
     ax.set_xticks(np.arange(data.num_classes))
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("digit")
-    ax.set_ylabel("test accuracy")
-    ax.set_title("Test accuracy per digit")
+    ax.set_ylabel("validation accuracy")
+    ax.set_title("Validation accuracy per digit")
     ax.grid(True, axis="y", alpha=0.3)
 
 
@@ -127,7 +149,7 @@ def _draw_note(ax, text, title):
 
 
 def _draw_model(ax, network, data):
-    """The decision boundary (2-D data) or the test accuracy per digit (MNIST)."""
+    """The decision boundary (2-D data) or the validation accuracy per digit (MNIST)."""
     if not all(np.isfinite(p).all() for p in network.params.values()):
         _draw_note(ax, "no boundary:\nthe weights are no\nlonger finite", "Model")
     elif data.input_size == 2:
@@ -163,7 +185,8 @@ def draw_figure(histories, network, data, *, log_scale=False, dpi=DPI):
     Returns
     -------
     matplotlib.figure.Figure
-        Three axes: loss per iteration, accuracy per epoch, decision boundary.
+        Three axes: loss per iteration, training and validation accuracy per epoch,
+        decision boundary (or validation accuracy per digit).
 
     Used by :class:`~zerotsuku.lab.TrainingLab` (through :func:`render_png`).
     """
@@ -177,9 +200,7 @@ def draw_figure(histories, network, data, *, log_scale=False, dpi=DPI):
         fig.subplots_adjust(left=0.055, right=0.99, bottom=0.13, top=0.86, wspace=0.22)
         ax_loss, ax_acc, ax_model = fig.subplots(1, 3, width_ratios=[1.35, 1.0, 0.95])
         _draw_losses(ax_loss, ax_acc, histories, log_scale)
-        plot_accuracy(current, ax=ax_acc, color=PALETTE[0])
-        if len(histories) > 1:
-            ax_acc.set_title("Accuracy per epoch (faint: earlier runs, test)")
+        _draw_accuracy(ax_acc, current, faint_runs=len(histories) > 1)
         _draw_model(ax_model, network, data)
         fig.suptitle(_title(current), fontsize=13)
     return fig

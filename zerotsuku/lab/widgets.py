@@ -5,6 +5,10 @@ threads), then replaces the PNG bytes of one ``ipywidgets.Image``. Nothing is ap
 Output widget (a burst of slider moves could leave two plots there) and no pyplot figure is
 created, so a notebook never shows stray figures.
 
+The plot's accuracy panel shows the training and the validation accuracy (検証データ: what a
+setting is chosen by); the status line adds the test accuracy, labelled "test (final check)",
+measured once at the end of each run.
+
 A long run shows its progress (a bar and the status line, updated from ``train``'s
 callback: the kernel sends widget updates while it is busy) and stops at
 :data:`~zerotsuku.lab.experiment.TIME_LIMIT`, or earlier at the notebook's Interrupt (the ■
@@ -103,7 +107,8 @@ class TrainingLab:
     progress : ipywidgets.IntProgress
         Iterations done, shown during a long run.
     status : ipywidgets.HTML
-        The summary of the last run, progress, or why a run was refused.
+        The summary of the last run (training and validation accuracy, then the test
+        accuracy as the final check), progress, or why a run was refused.
     time_limit : float
         Seconds after which a run stops.
     run : LabRun or None
