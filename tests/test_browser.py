@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "09_interactive_training.ipynb"
+NOTEBOOK = ROOT / "notebooks" / "10_interactive_training.ipynb"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 README_SCREENSHOT = ROOT / "docs" / "lab.png"
 CHROMIUM = "/usr/bin/chromium"

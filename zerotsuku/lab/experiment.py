@@ -98,7 +98,7 @@ class LabData:
     note : str
         One sentence on where the data comes from.
 
-    Taught in ``09_interactive_training.ipynb``, section "Training, validation and test data".
+    Taught in ``10_interactive_training.ipynb``, section "Training, validation and test data".
     """
 
     name: str
@@ -147,7 +147,7 @@ def lab_data(name):
     -------
     LabData
 
-    Taught in ``09_interactive_training.ipynb``, section "Training, validation and test data".
+    Taught in ``10_interactive_training.ipynb``, section "Training, validation and test data".
 
     Examples
     --------
@@ -229,7 +229,7 @@ def refusal(**settings):
     -------
     str or None
 
-    Taught in ``09_interactive_training.ipynb``, section "Experiment D · Three ways to the
+    Taught in ``10_interactive_training.ipynb``, section "Experiment D · Three ways to the
     same gradient".
 
     Examples
@@ -277,7 +277,7 @@ class LabRun:
     interrupted : bool
         True if a KeyboardInterrupt (the notebook's Interrupt) stopped the run.
 
-    Taught in ``09_interactive_training.ipynb``, section "Training, validation and test data".
+    Taught in ``10_interactive_training.ipynb``, section "Training, validation and test data".
     """
 
     network: TwoLayerNet
@@ -364,7 +364,7 @@ def run_experiment(*, time_limit=None, stop_on_interrupt=False, callback=None, *
     ValueError
         For a bad setting, or a run that :func:`refusal` refuses (with its message).
 
-    Taught in ``09_interactive_training.ipynb``, section "What one retrain does".
+    Taught in ``10_interactive_training.ipynb``, section "What one retrain does".
 
     Examples
     --------

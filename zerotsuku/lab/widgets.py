@@ -117,7 +117,7 @@ class TrainingLab:
     widget : ipywidgets.VBox
         The whole lab; a notebook cell ending in ``lab`` displays it.
 
-    Taught in ``09_interactive_training.ipynb``, section "1 · The lab".
+    Taught in ``10_interactive_training.ipynb``, section "1 · The lab".
 
     Examples
     --------
