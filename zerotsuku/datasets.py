@@ -371,7 +371,7 @@ def toy_dataset(name, n_samples=200, noise=0.1, seed=0):
     """A small 2-D, two-class problem, like those of TensorFlow Playground.
 
     Used by ``08_minibatch_training.ipynb``, section "The fix: data with something to
-    learn", and by the lab of ``09_interactive_training.ipynb``.
+    learn", and by the lab of ``10_interactive_training.ipynb``.
 
     Parameters
     ----------

@@ -26,7 +26,7 @@ class TrainingHistory:
     """What happened during :func:`train`.
 
     Used by ``08_minibatch_training.ipynb``, section "Training on MNIST with epochs", and
-    by the lab of ``09_interactive_training.ipynb``.
+    by the lab of ``10_interactive_training.ipynb``.
 
     Attributes
     ----------
