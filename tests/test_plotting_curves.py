@@ -1,4 +1,4 @@
-"""Tests for zerotsuku/plotting/curves.py: smooth, plot_loss, plot_accuracy, plot_history."""
+"""Tests for zerotsuku/plotting/curves.py: smooth and plot_loss."""
 
 from types import SimpleNamespace
 
@@ -11,13 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from zerotsuku.plotting import (  # noqa: E402
-    new_figure,
-    plot_accuracy,
-    plot_history,
-    plot_loss,
-    smooth,
-)
+from zerotsuku.plotting import plot_loss, smooth  # noqa: E402
 from zerotsuku.plotting.curves import DIVERGED_TEXT  # noqa: E402
 
 
@@ -128,7 +122,7 @@ def test_plot_loss_auto_window_and_history_input():
 
 
 def test_plot_loss_overlays_runs_with_labels():
-    fig, ax = new_figure()
+    fig, ax = plt.subplots()
     plot_loss(fake_history(), ax=ax, label="lr 0.1")
     plot_loss(fake_history().train_loss * 2, ax=ax, label="lr 0.01", alpha=0.4)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -185,77 +179,3 @@ def test_plot_loss_bad_input():
         plot_loss([1.0, 2.0], alpha=2)
     with pytest.raises(TypeError, match="alpha must be a number"):
         plot_loss([1.0, 2.0], alpha="0.5")
-
-
-# --------------------------------------------------------------------------- accuracy
-
-
-def test_plot_accuracy_against_epochs():
-    history = fake_history(n_iter=600, per_epoch=100)
-    ax = plot_accuracy(history).axes[0]
-    train, test = labelled_lines(ax)
-    np.testing.assert_allclose(train.get_xdata(), [0, 1, 2, 3, 4, 5])
-    np.testing.assert_allclose(train.get_ydata(), history.train_acc)
-    np.testing.assert_allclose(test.get_ydata(), history.test_acc)
-    assert train.get_linestyle() == "-" and test.get_linestyle() == "--"
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", "accuracy")
-    lo, hi = ax.get_ylim()
-    assert lo <= 0 and 1 <= hi < 1.1
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "test"]
-
-
-def test_plot_accuracy_skips_empty_test_and_labels_runs():
-    ax = plot_accuracy(fake_history(test=False), label="run A").axes[0]
-    (line,) = labelled_lines(ax)
-    assert line.get_label() == "run A (train)"
-    ax = plot_accuracy(fake_history(), label="run B", color="#123456", alpha=0.5).axes[0]
-    train, test = labelled_lines(ax)
-    assert (train.get_label(), test.get_label()) == ("run B (train)", "run B (test)")
-    assert train.get_color() == test.get_color() == "#123456"
-    assert train.get_alpha() == test.get_alpha() == 0.5
-
-
-def test_plot_accuracy_without_records_or_epoch_info():
-    history = SimpleNamespace(train_acc=np.array([]), test_acc=np.array([]))
-    ax = plot_accuracy(history).axes[0]
-    assert ax.get_lines() == [] and "no accuracy recorded" in ax.texts[0].get_text()
-    history = SimpleNamespace(train_acc=np.array([0.5, 0.7]), test_acc=np.array([]))
-    (line,) = labelled_lines(plot_accuracy(history).axes[0])
-    assert line.get_xdata().tolist() == [1, 2]
-
-
-def test_plot_accuracy_bad_input():
-    with pytest.raises(TypeError, match="without .test_acc"):
-        plot_accuracy(SimpleNamespace(train_acc=[0.5]))
-    history = fake_history()
-    history.test_acc = history.test_acc[:2]
-    with pytest.raises(ValueError, match="test_acc must be empty or match"):
-        plot_accuracy(history)
-    history = fake_history()
-    history.train_acc = history.train_acc * 100
-    with pytest.raises(ValueError, match=r"accuracies in \[0, 1\]"):
-        plot_accuracy(history)
-    history = fake_history()
-    history.train_acc[1] = np.nan
-    with pytest.raises(ValueError, match="history.train_acc contains NaN"):
-        plot_accuracy(history)
-    history = fake_history()
-    history.iter_per_epoch = 0
-    with pytest.raises(ValueError, match="iter_per_epoch must be a finite number > 0"):
-        plot_accuracy(history)
-    history.iter_per_epoch = "100"
-    with pytest.raises(TypeError, match="iter_per_epoch must be a number"):
-        plot_accuracy(history)
-    history = fake_history()
-    history.acc_iters = history.acc_iters[:2]
-    with pytest.raises(ValueError, match="acc_iters must match train_acc"):
-        plot_accuracy(history)
-
-
-def test_plot_history_has_loss_and_accuracy_side_by_side():
-    fig = plot_history(fake_history(), log_scale=True, title="lr 0.1")
-    left, right = fig.axes
-    assert left.get_position().x0 < right.get_position().x0
-    assert left.get_ylabel() == "loss (cross-entropy)" and left.get_yscale() == "log"
-    assert right.get_ylabel() == "accuracy"
-    assert fig.get_suptitle() == "lr 0.1"

@@ -20,11 +20,8 @@ import zerotsuku.plotting as plotting  # noqa: E402
 from zerotsuku.plotting import (  # noqa: E402
     FIGSIZE,
     STYLE,
-    new_figure,
-    plot_accuracy,
     plot_decision_boundary,
     plot_gradient_field,
-    plot_history,
     plot_loss,
 )
 from zerotsuku.plotting.style import _float_values, _labels, _limits, _opacity  # noqa: E402
@@ -53,16 +50,16 @@ def public_functions():
 # --------------------------------------------------------------------------- the package
 
 
-def test_every_public_name_of_the_old_module_is_importable():
+def test_every_public_name_is_importable_and_the_unused_ones_are_gone():
     names = {
-        "PALETTE", "STYLE", "FIGSIZE", "styled", "new_figure", "plot_functions", "smooth",
-        "plot_loss", "plot_accuracy", "plot_history", "plot_decision_boundary",
-        "plot_gradient_field", "plot_digits",
+        "PALETTE", "STYLE", "FIGSIZE", "styled", "plot_functions", "smooth", "plot_loss",
+        "plot_decision_boundary", "plot_gradient_field", "plot_digits",
     }  # fmt: skip
     assert set(plotting.__all__) == names
     assert len(plotting.__all__) == len(names)
     assert all(hasattr(plotting, name) for name in names)
-    assert not hasattr(plotting, "figure_to_png")
+    for unused in ("figure_to_png", "new_figure", "plot_accuracy", "plot_history"):
+        assert not hasattr(plotting, unused), unused
 
 
 def test_each_module_is_short_and_lists_the_functions_it_defines():
@@ -163,20 +160,6 @@ def test_style_holds_when_drawn_outside_the_style_context():
     assert {g.get_alpha() for g in ax.get_xgridlines()} == {0.3}
 
 
-def test_new_figure_is_styled_and_shaped():
-    fig, axes = new_figure(2, 3)
-    assert axes.shape == (2, 3)
-    assert fig.dpi == STYLE["figure.dpi"]
-    assert tuple(fig.get_size_inches()) == (18.75, 9.0)
-    fig, ax = new_figure()
-    assert ax.get_figure() is fig
-    assert tuple(fig.get_size_inches()) == FIGSIZE
-    with pytest.raises(ValueError, match="ncols must be a whole number >= 1"):
-        new_figure(1, 0)
-    with pytest.raises(TypeError, match="nrows must be a whole number"):
-        new_figure(1.5)
-
-
 def test_ax_must_be_an_axes():
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
         plot_loss([1.0, 0.5], ax="left")
@@ -186,8 +169,7 @@ def test_drawing_into_a_subfigure_axes_returns_the_root_figure():
     fig = plt.figure()
     sub = fig.subfigures(1, 2)[1]
     ax = sub.subplots()
-    history = SimpleNamespace(train_acc=np.array([0.5, 0.7]), test_acc=np.array([]))
-    assert plot_accuracy(history, ax=ax) is fig
+    assert plot_loss([1.0, 0.5], ax=ax) is fig
 
 
 def test_failed_calls_leave_no_figures():
@@ -197,7 +179,7 @@ def test_failed_calls_leave_no_figures():
     with pytest.raises(ValueError):
         plot_gradient_field(lambda p: np.zeros(3))
     with pytest.raises(ValueError):
-        plot_history(SimpleNamespace(train_loss=[1.0], train_acc=[0.5], test_acc=[0.5, 0.6]))
+        plot_loss([1.0, 0.5], smooth_window=0)
     assert plt.get_fignums() == before
 
 
@@ -210,14 +192,10 @@ def test_a_failure_while_drawing_closes_the_new_figure():
 
 
 def test_the_same_input_draws_the_same_picture():
-    history = SimpleNamespace(
-        train_loss=np.linspace(2.3, 0.3, 300),
-        train_acc=np.array([0.5, 0.8, 0.9]),
-        test_acc=np.array([0.5, 0.7, 0.8]),
-    )
+    history = SimpleNamespace(train_loss=np.linspace(2.3, 0.3, 300), diverged=False)
     pictures = []
     for _ in range(3):
-        fig = plot_history(history)
+        fig = plot_loss(history)
         fig.canvas.draw()
         pictures.append(np.asarray(fig.canvas.buffer_rgba()).copy())
         plt.close(fig)

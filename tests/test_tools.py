@@ -27,7 +27,7 @@ def blas_kernels():
 
 def test_oldest_constraints_are_the_lower_bounds(pins):
     lines = pins.oldest_constraints().splitlines()
-    assert "numpy==1.24" in lines and "matplotlib==3.7" in lines
+    assert "numpy==1.24" in lines and "matplotlib==3.8" in lines
     assert all("==" in line for line in lines)
 
 

@@ -82,8 +82,7 @@ def sigmoid_grad(x):
     """Derivative of the sigmoid, (1 - s(x)) * s(x).
 
     Used by ``TwoLayerNet.gradient`` (backpropagation through the hidden layer), which
-    ``07_two_layer_net.ipynb`` previews in section "A preview of backpropagation, used
-    as a check".
+    ``07_two_layer_net.ipynb`` uses in section "Backpropagation, derived for this net".
 
     Examples
     --------

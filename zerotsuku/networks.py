@@ -179,8 +179,8 @@ class TwoLayerNet:
         within 1e-7 of 1 unless y_t is tiny, so that numerical and backprop gradients
         agree even where the net is confidently wrong.
 
-        Taught in ``07_two_layer_net.ipynb``, section "A preview of backpropagation,
-        used as a check".
+        Taught in ``07_two_layer_net.ipynb``, sections "Backpropagation, derived for this
+        net" and "Gradient check (勾配確認)".
 
         Returns
         -------

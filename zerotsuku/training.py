@@ -25,8 +25,8 @@ SAMPLINGS = ("epoch", "replacement")
 class TrainingHistory:
     """What happened during :func:`train`.
 
-    Used by ``08_minibatch_training.ipynb``, section "Training on MNIST with epochs", and
-    by the lab of ``10_interactive_training.ipynb``.
+    Used by ``09_training_on_mnist.ipynb``, section "Choosing the learning rate on validation
+    data", and by the lab of ``10_interactive_training.ipynb``.
 
     Attributes
     ----------

@@ -1,10 +1,9 @@
 """Figures for the notebooks and the training lab, one module per topic (numbers: notebooks).
 
 - ``style``: the shared look (:data:`PALETTE`, :data:`STYLE`, :data:`FIGSIZE`,
-  :func:`styled`, :func:`new_figure`), used by every notebook;
+  :func:`styled`), used by every notebook;
 - ``functions``: :func:`plot_functions`, curves of functions of one variable (01, 04);
-- ``curves``: :func:`smooth`, :func:`plot_loss`, :func:`plot_accuracy`,
-  :func:`plot_history`, the training curves (08, 09 and the lab);
+- ``curves``: :func:`smooth` and :func:`plot_loss`, the training curves (08, 09, 10);
 - ``boundaries``: :func:`plot_decision_boundary` of a 2-D classifier (08, 09, the lab);
 - ``fields``: :func:`plot_gradient_field`, arrows of the gradient and descent paths (05);
 - ``digits``: :func:`plot_digits`, MNIST images with labels and predictions (00, 02, 08).
@@ -21,23 +20,20 @@ In a notebook, assign the figure (``fig = plot_loss(h)``) or end the cell with
 """
 
 from .boundaries import plot_decision_boundary
-from .curves import plot_accuracy, plot_history, plot_loss, smooth
+from .curves import plot_loss, smooth
 from .digits import plot_digits
 from .fields import plot_gradient_field
 from .functions import plot_functions
-from .style import FIGSIZE, PALETTE, STYLE, new_figure, styled
+from .style import FIGSIZE, PALETTE, STYLE, styled
 
 __all__ = [
     "PALETTE",
     "STYLE",
     "FIGSIZE",
     "styled",
-    "new_figure",
     "plot_functions",
     "smooth",
     "plot_loss",
-    "plot_accuracy",
-    "plot_history",
     "plot_decision_boundary",
     "plot_gradient_field",
     "plot_digits",

@@ -128,7 +128,7 @@ def plot_decision_boundary(
 
     Used by ``08_minibatch_training.ipynb``, sections "Diagnosis: there is nothing to
     learn" and "The fix: data with something to learn", ``10_interactive_training.ipynb``,
-    section "Experiment B · Hidden size 1 against 50 on the spiral", and the training
+    section "Experiment B · Hidden size and start weights on the spiral", and the training
     lab's figure.
 
     Parameters

@@ -2,21 +2,17 @@
 
 import numpy as np
 
-from .._checks import positive_number, whole_number
+from .._checks import whole_number
 from .style import (
     _WARNING,
     WRONG_COLOR,
-    _closed_on_error,
     _drawing,
     _finish,
-    _finite_floats,
     _float_values,
     _opacity,
-    new_figure,
-    styled,
 )
 
-__all__ = ["smooth", "plot_loss", "plot_accuracy", "plot_history"]
+__all__ = ["smooth", "plot_loss"]
 
 ALPHA_RAW = 0.3
 """Opacity of the raw per-iteration loss, relative to the smoothed line."""
@@ -234,153 +230,3 @@ def _mark_divergence(ax, iters, kept):
 
 
 # --------------------------------------------------------------------------- accuracy
-
-
-def _accuracies(name, value):
-    accuracies = _finite_floats(name, value)
-    if accuracies.size and not (accuracies.min() >= 0 and accuracies.max() <= 1):
-        raise ValueError(f"{name} must hold accuracies in [0, 1]")
-    return accuracies
-
-
-def _accuracy_arrays(history):
-    """(epochs, train, test) of a history; ``test`` may be empty."""
-    for attr in ("train_acc", "test_acc"):
-        if not hasattr(history, attr):
-            raise TypeError(
-                f"history must have .train_acc and .test_acc (a TrainingHistory), "
-                f"got {type(history).__name__} without .{attr}"
-            )
-    train = _accuracies("history.train_acc", history.train_acc)
-    test = _accuracies("history.test_acc", history.test_acc)
-    if train.ndim != 1:
-        raise ValueError(f"history.train_acc must be 1-D, got shape {train.shape}")
-    if test.size and test.shape != train.shape:
-        raise ValueError(
-            f"history.test_acc must be empty or match train_acc {train.shape}, got {test.shape}"
-        )
-    acc_iters = getattr(history, "acc_iters", None)
-    per_epoch = getattr(history, "iter_per_epoch", None)
-    if acc_iters is None or per_epoch is None:
-        return np.arange(1, train.size + 1, dtype=np.float64), train, test
-    acc_iters = _finite_floats("history.acc_iters", acc_iters)
-    if acc_iters.shape != train.shape:
-        raise ValueError(
-            f"history.acc_iters must match train_acc {train.shape}, got {acc_iters.shape}"
-        )
-    return acc_iters / positive_number("history.iter_per_epoch", per_epoch), train, test
-
-
-def plot_accuracy(
-    history,
-    *,
-    ax=None,
-    label=None,
-    alpha=1.0,
-    color=None,
-    title="Accuracy per epoch",
-):
-    """Plot train accuracy (solid) and test accuracy (dashed) per epoch.
-
-    The x position of each record is ``history.acc_iters / history.iter_per_epoch``; a
-    history without those attributes is plotted against the record number 1, 2, ...
-
-    Used by :func:`plot_history` and by the training lab's figure
-    (``10_interactive_training.ipynb``).
-
-    Parameters
-    ----------
-    history : TrainingHistory
-        Anything with ``train_acc`` and ``test_acc`` (1-D arrays of accuracies in [0, 1];
-        ``test_acc`` may be empty and is then skipped), optionally ``acc_iters`` and
-        ``iter_per_epoch``. A history with no accuracy records gives a note in the axes.
-    ax : matplotlib.axes.Axes, optional
-        Draw into this axes instead of a new figure.
-    label : str, optional
-        Prefix of the legend entries ("<label> (train)"), to tell runs apart.
-    alpha : float
-        Opacity of the lines in [0, 1].
-    color : color, optional
-        Colour of both lines. Default: the axes' next colour.
-    title : str
-        Axes title.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from types import SimpleNamespace
-    >>> h = SimpleNamespace(train_acc=np.array([0.5, 0.8, 0.9]),
-    ...                     test_acc=np.array([0.5, 0.75, 0.85]),
-    ...                     acc_iters=np.array([40, 80, 120]), iter_per_epoch=40)
-    >>> fig = plot_accuracy(h)
-    >>> fig.axes[0].get_lines()[0].get_xdata().tolist()
-    [1.0, 2.0, 3.0]
-    """
-    epochs, train, test = _accuracy_arrays(history)
-    alpha = _opacity("alpha", alpha)
-    prefix = "" if label is None else f"{label} "
-    with _drawing(ax) as ax:
-        if train.size == 0:
-            ax.text(
-                0.5,
-                0.5,
-                "no accuracy recorded yet\n(fewer iterations than one epoch)",
-                transform=ax.transAxes,
-                ha="center",
-                va="center",
-                fontsize=12,
-            )
-        else:
-            marker = "o" if train.size <= 30 else None
-            line_style = {"alpha": alpha, "marker": marker, "markersize": 5}
-            name = f"{prefix}(train)" if label is not None else "train"
-            (line,) = ax.plot(epochs, train, color=color, label=name, **line_style)
-            if test.size:
-                name = f"{prefix}(test)" if label is not None else "test"
-                ax.plot(epochs, test, color=line.get_color(), ls="--", label=name, **line_style)
-            ax.legend(loc="lower right")
-        ax.set_ylim(-0.02, 1.02)
-        return _finish(ax, title, "epoch", "accuracy")
-
-
-def plot_history(history, *, log_scale=False, title=None):
-    """Loss per iteration (left) and accuracy per epoch (right) in one figure.
-
-    Used by ``08_minibatch_training.ipynb``, section "Training on MNIST with epochs".
-
-    Parameters
-    ----------
-    history : TrainingHistory
-        Anything with ``train_loss``, ``train_acc`` and ``test_acc`` (see
-        :func:`plot_loss` and :func:`plot_accuracy`).
-    log_scale : bool
-        Logarithmic loss axis.
-    title : str, optional
-        Title above both panels.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from types import SimpleNamespace
-    >>> h = SimpleNamespace(train_loss=np.linspace(2.3, 0.3, 200), diverged=False,
-    ...                     train_acc=np.array([0.6, 0.9]), test_acc=np.array([0.6, 0.85]),
-    ...                     acc_iters=np.array([100, 200]), iter_per_epoch=100)
-    >>> fig = plot_history(h, title="784-50-10, lr 0.1")
-    >>> [ax.get_title() for ax in fig.axes]
-    ['Training loss', 'Accuracy per epoch']
-    """
-    fig, (ax_loss, ax_acc) = new_figure(1, 2)
-    with styled(), _closed_on_error(fig):
-        plot_loss(history, log_scale=log_scale, ax=ax_loss)
-        plot_accuracy(history, ax=ax_acc)
-        if title is not None:
-            fig.suptitle(title)
-    return fig

@@ -1,7 +1,7 @@
 """The series' look, shared by every figure: colours, font sizes, figure size, axes finishing.
 
-The public names (:data:`PALETTE`, :data:`STYLE`, :data:`FIGSIZE`, :func:`styled`,
-:func:`new_figure`) are re-exported by :mod:`zerotsuku.plotting`. The names starting with
+The public names (:data:`PALETTE`, :data:`STYLE`, :data:`FIGSIZE`, :func:`styled`) are
+re-exported by :mod:`zerotsuku.plotting`. The names starting with
 an underscore serve the plotting modules beside this one: opening an axes, finishing it,
 and the argument checks only figures need (axis limits, labels, opacities). Checks every
 module needs come from :mod:`zerotsuku._checks`.
@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from .._checks import finite_number, float_array, whole_number
 
-__all__ = ["PALETTE", "STYLE", "FIGSIZE", "styled", "new_figure"]
+__all__ = ["PALETTE", "STYLE", "FIGSIZE", "styled"]
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 """Okabe-Ito colours: told apart with colour-vision deficiency and on a projector.
@@ -90,46 +90,6 @@ def styled():
         yield
     finally:
         mpl.rcParams.update(saved)
-
-
-def new_figure(nrows=1, ncols=1, *, figsize=None):
-    """Create a figure with :data:`STYLE` applied, to combine several plots.
-
-    Used by :func:`~zerotsuku.plotting.plot_history`; pass its axes as ``ax=`` to any
-    ``plot_*`` function to put several plots side by side.
-
-    Parameters
-    ----------
-    nrows, ncols : int
-        Grid of axes, each >= 1.
-    figsize : (float, float), optional
-        Size in inches. Default: :data:`FIGSIZE` for one column; 6.25 inches per column
-        for several, and 4.5 inches per row.
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-    axes : matplotlib.axes.Axes or numpy.ndarray of Axes
-        One Axes for a 1 x 1 grid, else an array as from ``plt.subplots``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from zerotsuku.plotting import plot_loss
-    >>> fig, (left, right) = new_figure(1, 2)
-    >>> _ = plot_loss(np.linspace(2.0, 0.5, 100), ax=left, label="lr 0.1")
-    >>> _ = plot_loss(np.linspace(2.0, 1.5, 100), ax=right, label="lr 0.01")
-    >>> len(fig.axes), fig.get_size_inches().tolist()
-    (2, [12.5, 4.5])
-    """
-    nrows, ncols = whole_number("nrows", nrows, 1), whole_number("ncols", ncols, 1)
-    if figsize is None:
-        figsize = (FIGSIZE[0] if ncols == 1 else 6.25 * ncols, FIGSIZE[1] * nrows)
-    with styled():
-        return plt.subplots(nrows, ncols, figsize=figsize, layout="constrained")
-
-
-# --------------------------------------------------------------------------- axes
 
 
 @contextmanager
