@@ -325,7 +325,8 @@ def _loss_or_nan(network, x, t):
     only then is the error taken as divergence, so other errors still surface.
     """
     try:
-        return network.loss(x, t)
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging step overflows
+            return network.loss(x, t)
     except ValueError:
         if all(np.isfinite(value).all() for value in network.params.values()):
             raise
