@@ -199,7 +199,7 @@ def _prepare(images, labels, normalize, flatten, one_hot_label):
 class BundledDataWarning(UserWarning):
     """``load_mnist(source="auto")`` fell back on the bundled subset (said once a process).
 
-    Used by ``load_mnist``; ``08_minibatch_training.ipynb``, section "Optional: the full
+    Used by ``load_mnist``; ``09_training_on_mnist.ipynb``, section "Optional: the full
     MNIST data set", says how to get the full set instead.
     """
 
@@ -221,7 +221,7 @@ def load_mnist(
     """Real MNIST digits, in the book's form.
 
     Taught in ``02_forward_pass_and_softmax.ipynb``, section "MNIST: a batch of real
-    digits"; the full set in ``08_minibatch_training.ipynb``, section "Optional: the
+    digits"; the full set in ``09_training_on_mnist.ipynb``, section "Optional: the
     full MNIST data set".
 
     Parameters
