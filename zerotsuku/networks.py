@@ -128,13 +128,13 @@ class TwoLayerNet:
         activation="sigmoid",
         seed=None,
     ):
-        self.activation = _checks.choice("activation", activation, tuple(ACTIVATIONS))
         self.input_size = _checks.whole_number("input_size", input_size, 1)
         self.hidden_size = _checks.whole_number("hidden_size", hidden_size, 1)
         self.output_size = _checks.whole_number("output_size", output_size, 1)
         weight_init_std = _checks.finite_number("weight_init_std", weight_init_std)
         if weight_init_std < 0:
             raise ValueError(f"weight_init_std must be >= 0, got {weight_init_std!r}")
+        self.activation = _checks.choice("activation", activation, tuple(ACTIVATIONS))
         rng = np.random.default_rng(_checks.seed("seed", seed))
         self.params = {
             "W1": weight_init_std * rng.standard_normal((self.input_size, self.hidden_size)),
