@@ -60,11 +60,12 @@ def step_function(x):
 def sigmoid(x):
     """Logistic sigmoid 1 / (1 + exp(-x)), with no overflow warning.
 
-    The formula overflows in ``exp(-x)`` for x below about -709, and numpy warns.
-    The overflow is harmless: ``exp`` gives ``inf`` and 1 / (1 + inf) is 0, while the
-    exact value is below 1e-308, so 0 is the right float64 answer. We keep the
-    formula and silence only that warning; the ``exp(-|x|)`` form of notebook 01 gives
-    the same values.
+    The formula overflows in ``exp(-x)`` for x below about -709.8, and numpy warns.
+    The overflow is harmless for a probability: ``exp`` gives ``inf`` and 1 / (1 + inf)
+    is 0, less than 1e-308 from the exact value (which float64 could still hold as a
+    subnormal down to x ≈ -745: sigmoid(-710) ≈ 4.5e-309). We keep the formula and
+    silence only that warning; the ``exp(-|x|)`` form of notebook 01 differs from it
+    only there.
 
     Taught in ``01_activation_functions.ipynb``, section "The sigmoid function".
 
