@@ -261,6 +261,7 @@ RIGHT_ANSWERS = [
     ("gradient_descent", zerotsuku.gradient_descent),
     ("TwoLayerNet", BookNet),
     ("TwoLayerNet", zerotsuku.TwoLayerNet),
+    ("split_validation", zerotsuku.split_validation),
 ]
 
 
@@ -1061,3 +1062,66 @@ def test_an_error_message_with_an_address_is_shown_without_it():
 
     text = str(check("relu", mentions_an_object))
     assert "raised TypeError: cannot use <object object>" in text and "0x" not in text
+
+
+# --------------------------------------------------------------------------- split_validation
+
+
+def _split_right(x, t, validation_rate, seed):
+    rng = np.random.default_rng(seed)
+    train, val = [], []
+    for label in np.unique(t):
+        members = rng.permutation(np.flatnonzero(t == label))
+        n_val = round(validation_rate * len(members))
+        val.append(members[:n_val])
+        train.append(members[n_val:])
+    train, val = np.concatenate(train), np.concatenate(val)
+    return (x[train], t[train]), (x[val], t[val])
+
+
+def test_split_validation_accepts_the_package_and_a_hand_written_split():
+    from zerotsuku.datasets import split_validation
+
+    assert check("split_validation", split_validation)
+    assert check("split_validation", _split_right)
+
+
+def _split_not_stratified(x, t, validation_rate, seed):
+    order = np.random.default_rng(seed).permutation(len(t))
+    n_val = round(validation_rate * len(t))
+    return (x[order[n_val:]], t[order[n_val:]]), (x[order[:n_val]], t[order[:n_val]])
+
+
+def _split_overlapping(x, t, validation_rate, seed):
+    (_, _), (x_val, t_val) = _split_right(x, t, validation_rate, seed)
+    return (x, t), (x_val, t_val)
+
+
+def _split_ignoring_seed(x, t, validation_rate, seed):
+    return _split_right(x, t, validation_rate, 0)
+
+
+def _split_shuffling_labels(x, t, validation_rate, seed):
+    (x_train, t_train), (x_val, t_val) = _split_right(x, t, validation_rate, seed)
+    return (x_train, t_train[::-1]), (x_val, t_val)
+
+
+def _split_in_place(x, t, validation_rate, seed):
+    np.random.default_rng(seed).shuffle(t)
+    return _split_right(x, t, validation_rate, seed)
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (_split_not_stratified, "each class should give round(validation_rate * its size)"),
+        (_split_overlapping, "is in both parts"),
+        (_split_ignoring_seed, "the seed is not used"),
+        (_split_shuffling_labels, "but its label in the split is"),
+        (_split_in_place, "changed its input"),
+        (lambda x, t, rate, seed: (x, t), "should return two pairs"),
+    ],
+)
+def test_split_validation_rejects_what_learners_write(answer, message):
+    feedback = check("split_validation", answer)
+    assert not feedback and message in str(feedback), str(feedback)

@@ -18,6 +18,7 @@ from ._feedback import Feedback, run_exercise
 from ._gradients import GRADIENT_DESCENT, NUMERICAL_DIFF, NUMERICAL_GRADIENT
 from ._losses import CROSS_ENTROPY_ERROR, SUM_SQUARED_ERROR
 from ._network import TWO_LAYER_NET
+from ._splits import SPLIT_VALIDATION
 
 __all__ = ["check", "EXERCISE_IDS", "Feedback"]
 
@@ -34,6 +35,7 @@ _EXERCISES = {
         NUMERICAL_GRADIENT,
         GRADIENT_DESCENT,
         TWO_LAYER_NET,
+        SPLIT_VALIDATION,
     )
 }
 
@@ -91,7 +93,7 @@ def check(exercise_id, answer, *, time_limit=TIME_LIMIT):
         One of :data:`EXERCISE_IDS`: ``"step_function"``, ``"sigmoid"``, ``"relu"``,
         ``"softmax"``, ``"sum_squared_error"``, ``"cross_entropy_error"``,
         ``"numerical_diff"``, ``"numerical_gradient"``, ``"gradient_descent"``,
-        ``"TwoLayerNet"``.
+        ``"TwoLayerNet"``, ``"split_validation"``.
     answer : callable or class
         The learner's function; for ``"TwoLayerNet"`` the class itself.
     time_limit : float or None, default 5.0
