@@ -78,7 +78,7 @@ def output_text(output):
     parts = [text(output.get("text", ""))]
     for mime, value in output.get("data", {}).items():
         if not mime.startswith("image/"):
-            parts.append(value if isinstance(value, str) else json.dumps(value))
+            parts.append(text(value) if isinstance(value, (str, list)) else json.dumps(value))
     if output.get("output_type") == "error":
         parts += [output.get("ename", ""), output.get("evalue", "")]
         parts += output.get("traceback", [])
@@ -224,6 +224,59 @@ def check_has_hidden_solutions(nb):
     return problems
 
 
+MAX_PROSE_WORDS = 2_100  # "about 2,000 words": one class session
+FENCE = re.compile(r"^```.*?^```", flags=re.M | re.S)
+WORD = re.compile(r"\w")  # a token with a letter, digit or CJK character is a word
+
+
+def prose_words(nb):
+    """Words of the markdown cells, fenced code blocks left out."""
+    words = 0
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            prose = FENCE.sub("", text(cell.get("source", "")))
+            words += sum(1 for token in prose.split() if WORD.search(token))
+    return words
+
+
+def check_prose_length(nb):
+    words = prose_words(nb)
+    if words > MAX_PROSE_WORDS:
+        return [f"{words:,} words of prose: a notebook holds at most about 2,000 (one session)"]
+    return []
+
+
+def check_prose_names_no_test_tooling(nb):
+    """The lessons speak of the ideas; the tools that test the notebooks stay out of them."""
+    problems = []
+    for position, cell in enumerate(nb.get("cells", []), start=1):
+        if cell.get("cell_type") == "markdown" and re.search(
+            r"\bnbval\b", text(cell.get("source", "")), flags=re.I
+        ):
+            problems.append(f"cell {position}: the prose mentions nbval")
+    return problems
+
+
+def check_has_build_it_exercise(nb):
+    """A stub checked as not finished, then a hidden solution that the checker passes."""
+    stub, solved = False, False
+    for _, _, cell in code_cells(nb):
+        source = text(cell.get("source", ""))
+        if "check(" not in source:
+            continue
+        shown = "\n".join(output_text(o) for o in cell.get("outputs", []))
+        if source.lstrip().startswith("# Solution"):
+            solved = solved or "✓" in shown
+        else:
+            stub = stub or "not finished yet" in shown
+    if stub and solved:
+        return []
+    return [
+        "no build-it exercise: a check(...) cell whose stored output says 'not finished yet', "
+        "then a '# Solution' cell whose check(...) passes (✓)"
+    ]
+
+
 EVERY_NOTEBOOK_CHECKS = [
     check_format,
     check_execution_order,
@@ -232,8 +285,10 @@ EVERY_NOTEBOOK_CHECKS = [
     check_uncompared_cells_say_why,
     check_no_trailing_semicolon,
     check_opens_with_heading,
+    check_prose_length,
+    check_prose_names_no_test_tooling,
 ]
-NOTEBOOK_CHECKS = [*EVERY_NOTEBOOK_CHECKS, check_has_hidden_solutions]
+NOTEBOOK_CHECKS = [*EVERY_NOTEBOOK_CHECKS, check_has_hidden_solutions, check_has_build_it_exercise]
 
 
 # --- the notebooks of this project ----------------------------------------------------
@@ -298,6 +353,16 @@ def test_exercises_have_hidden_solutions(path):
     assert not problems, report(problems)
 
 
+@pytest.mark.parametrize("path", per_notebook())
+def test_lessons_have_a_build_it_exercise(path):
+    """Every lesson from 01 to the training notebooks; 00 introduces, the lab is the last."""
+    last = max(number(p) for p in notebook_paths())
+    if number(path) in (0, last):
+        pytest.skip("00 introduces the series and the last notebook is the lab")
+    problems = check_has_build_it_exercise(load(path))
+    assert not problems, report(problems)
+
+
 # --- the checks themselves can fail --------------------------------------------------
 
 
@@ -335,6 +400,13 @@ GOOD = notebook(
         code("# NBVAL_IGNORE_OUTPUT\n# shows a memory address\nax.plot([1]);", 5),
         code("for i in range(2):\n    x = i;  # odd but harmless\nprint('done; ok')", 6),
         code("for i in range(2):\n    ax.plot([i]);", 7),
+        code('check("relu", relu)', 8, [stream("✎ relu: not finished yet\n")]),
+        code(
+            '# Solution\ndef relu(x):\n    return x\ncheck("relu", relu)',
+            9,
+            [stream("✓ relu: all 5 checks passed.\n")],
+            jupyter={"source_hidden": True, "outputs_hidden": True},
+        ),
     ]
 )
 
@@ -347,6 +419,7 @@ BAD = notebook(
         code("# NBVAL_SKIP\nslow()", 5),
         code("x", 6, [{"output_type": "stream", "text": "C:\\Users\\bob\\nb.ipynb"}]),
         code("ax.set_title('x');  # hide the Text", 7),
+        {"cell_type": "markdown", "metadata": {}, "source": "Run it with nbval. " + "word " * 2100},
     ],
     kernel="julia-1.10",
 )
