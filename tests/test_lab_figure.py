@@ -119,3 +119,39 @@ def test_drawing_leaves_pyplot_alone():
     run = run_experiment(**FAST)
     render_png([run.history], run.network, lab_data("circles"), log_scale=True)
     assert plt.get_fignums() == before
+
+
+def live_run_at(iterations, **settings):
+    from zerotsuku.lab.experiment import LiveRun
+
+    live = LiveRun(**settings)
+    live.advance(iterations)
+    return live
+
+
+@pytest.mark.parametrize("name", ["circles", "mnist"])
+def test_a_live_figure_redraws_its_moving_parts_frame_after_frame(name):
+    from zerotsuku.lab.figure import LiveFigure
+
+    live = live_run_at(0, dataset=name, hidden_size=5)
+    run = live.lab_run()
+    figure = LiveFigure([run.history], run.network, run.data)
+    frames = []
+    for _ in range(3):
+        live.advance(10)
+        run = live.lab_run()
+        frames.append(figure.frame(run.history, run.network))
+    assert all(f.startswith(b"\xff\xd8") for f in frames)
+    assert len(set(frames)) == 3
+    assert "iteration 30 of 300" in figure.counter.get_text()
+
+
+def test_a_live_figure_gives_up_on_a_loss_off_its_axis():
+    from zerotsuku.lab.figure import LiveFigure
+
+    live = live_run_at(5)
+    run = live.lab_run()
+    figure = LiveFigure([run.history], run.network, run.data)
+    history = run.history
+    history.train_loss = history.train_loss * 0 + 10 * figure.loss_range[1]
+    assert figure.frame(history, run.network) is None

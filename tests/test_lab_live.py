@@ -9,6 +9,7 @@ from zerotsuku.lab.experiment import LiveRun, run_experiment
 from zerotsuku.networks import TwoLayerNet
 
 PNG = b"\x89PNG"
+JPEG = b"\xff\xd8"
 
 
 def same_params(a, b):
@@ -74,8 +75,9 @@ def test_play_trains_in_frames_and_stops_at_the_end():
     lab.play.playing = True
     tick(lab)
     assert lab.live.done == 10 and "iteration 10" in lab.counter.value
-    assert bytes(lab.image.value).startswith(PNG)
+    assert lab.image.format == "jpeg" and bytes(lab.image.value).startswith(JPEG)  # cheap frame
     tick(lab, 3)
+    assert lab.image.format == "png" and bytes(lab.image.value).startswith(PNG)  # whole, at the end
     assert lab.live.done == 40 and not lab.play.playing
     reference = run_experiment(iters_num=40)
     assert same_params(lab.network, reference.network)
@@ -90,6 +92,7 @@ def test_pause_keeps_the_run_and_play_goes_on_from_there():
     lab.play.playing = True
     tick(lab, 2)
     lab.play.playing = False
+    assert lab.image.format == "png" and "Paused at iteration 10" in lab.status.value
     tick(lab)
     assert lab.live.done == 10
     lab.play.playing = True
@@ -152,3 +155,58 @@ def test_no_figure_leaks_over_200_redraws():
     tick(lab, 200)
     assert len(plt.get_fignums()) == before == 0
     assert lab.live.done == 200
+
+
+# ------------------------------------------------------------------ the code behind the picture
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"iters_num": 60},
+        {"dataset": "spiral", "learning_rate": 10**0.1, "hidden_size": 7, "iters_num": 40},
+        {"dataset": "dummy", "gradient": "fast_numerical", "iters_num": 20},
+        {"dataset": "mnist", "hidden_size": 6, "batch_size": 50, "iters_num": 30},
+    ],
+)
+def test_the_code_reproduces_the_run_in_a_fresh_namespace(settings):
+    lab = TrainingLab(**settings)
+    namespace = {}
+    exec(lab.code, namespace)
+    history = namespace["history"]
+    assert history.final_loss == lab.history.final_loss
+    np.testing.assert_array_equal(history.train_loss, lab.history.train_loss)
+    assert same_params(namespace["network"], lab.network)
+
+
+def test_the_code_of_a_paused_run_trains_to_where_it_is():
+    lab = TrainingLab(iters_num=100)
+    lab.reset()
+    lab.step(13)
+    assert "iters_num=13," in lab.code
+    namespace = {}
+    exec(lab.code, namespace)
+    assert namespace["history"].final_loss == lab.history.final_loss
+
+
+def test_the_code_uses_only_the_public_api():
+    code = TrainingLab(iters_num=20).code
+    imports = [line for line in code.splitlines() if "import" in line]
+    assert imports and all(" _" not in line and "._" not in line for line in imports)
+
+
+def test_the_settings_rebuild_the_same_lab():
+    lab = TrainingLab(dataset="moons", hidden_size=4, learning_rate=0.5, iters_num=50, seed=3)
+    again = TrainingLab(**lab.settings)
+    assert again.settings == lab.settings
+    np.testing.assert_array_equal(again.history.train_loss, lab.history.train_loss)
+
+
+def test_the_code_toggle_shows_the_code():
+    lab = TrainingLab(iters_num=20)
+    assert lab.code_view.layout.display == "none"
+    lab.show_code.value = True
+    assert lab.code_view.layout.display is None
+    assert "history = train(" in lab.code_view.value
+    lab.controls["hidden_size"].value = 5
+    assert "TwoLayerNet(2, 5, 2," in lab.code_view.value

@@ -39,6 +39,7 @@ __all__ = [
     "full_settings",
     "lab_data",
     "refusal",
+    "run_code",
     "run_experiment",
     "stopped_early",
     "summary",
@@ -633,3 +634,75 @@ class LiveRun:
         history = self.history()
         history.settings["iters_num"] = self.settings["iters_num"]
         return LabRun(self.network, history, self.data, final_check(self.network, self.data))
+
+
+def run_code(settings, iterations):
+    """Python that reproduces a lab run with the package's public API alone.
+
+    Parameters
+    ----------
+    settings : dict
+        The run's settings (any of the keys of :data:`DEFAULTS`).
+    iterations : int
+        Iterations done, the ``iters_num`` of the code's ``train()`` call.
+
+    Returns
+    -------
+    str
+        Code that, run in a fresh namespace, leaves the run's TrainingHistory in
+        ``history``, its network in ``network`` and its data in ``x_train`` ... ``t_test``.
+
+    Used by :attr:`~zerotsuku.lab.TrainingLab.code`.
+
+    Examples
+    --------
+    >>> namespace = {}
+    >>> exec(run_code({"dataset": "gauss"}, 50), namespace)
+    >>> len(namespace["history"].train_loss)
+    50
+    """
+    s = full_settings(**{key: value for key, value in settings.items() if key in DEFAULTS})
+    iterations = whole_number("iterations", iterations, 0)
+    data = lab_data(s["dataset"])
+    if s["dataset"] in TOY_DATASETS:
+        lines = [
+            "from zerotsuku.datasets import toy_dataset",
+            "from zerotsuku.networks import TwoLayerNet",
+            "from zerotsuku.training import train",
+            "",
+            *(
+                f"x_{part}, t_{part} = toy_dataset({s['dataset']!r}, {TOY_SAMPLES}, "
+                f"seed={TOY_SEEDS[name]})"
+                for part, name in (("train", "train"), ("val", "validation"), ("test", "test"))
+            ),
+        ]
+    else:
+        lines = [
+            "from zerotsuku.lab import lab_data",
+            "from zerotsuku.networks import TwoLayerNet",
+            "from zerotsuku.training import train",
+            "",
+            f"data = lab_data({s['dataset']!r})  # {data.note}",
+            "x_train, t_train = data.x_train, data.t_train",
+            "x_val, t_val = data.x_val, data.t_val",
+            "x_test, t_test = data.x_test, data.t_test",
+        ]
+    lines += [
+        f"network = TwoLayerNet({data.input_size}, {s['hidden_size']}, {data.num_classes}, "
+        f"weight_init_std={s['weight_init_std']!r}, seed={s['seed']})",
+        "history = train(",
+        "    network,",
+        "    x_train,",
+        "    t_train,",
+        "    x_test=x_val,  # the validation data: accuracy once per epoch",
+        "    t_test=t_val,",
+        f"    iters_num={iterations},",
+        f"    batch_size={s['batch_size']},",
+        f"    learning_rate={s['learning_rate']!r},",
+        f"    gradient={s['gradient']!r},",
+        f"    seed={s['seed']},",
+        ")",
+        'print(f"last batch loss {history.final_loss:.4f}")',
+        'print(f"test (final check) {network.accuracy(x_test, t_test):.3f}")',
+    ]
+    return "\n".join(lines) + "\n"

@@ -40,10 +40,11 @@ from .experiment import (
     full_settings,
     lab_data,
     refusal,
+    run_code,
     run_experiment,
     summary,
 )
-from .figure import describe, render_png
+from .figure import LiveFigure, describe, render_png
 
 __all__ = ["TrainingLab"]
 
@@ -56,7 +57,7 @@ PROGRESS_AFTER = 0.5
 PROGRESS_EVERY = 0.25
 """Seconds between two progress updates (each one is a message to the browser)."""
 
-PLAY_INTERVAL = 100
+PLAY_INTERVAL = 50
 """Milliseconds between two ticks of the Play timer (a tick waits while the kernel is busy)."""
 
 PER_FRAME = (1, 2, 5, 10, 20, 50, 100)
@@ -179,11 +180,18 @@ class TrainingLab:
         self.step_button.add_class("zerotsuku-lab-step")
         self.reset_button = widgets.Button(description="Reset", icon="undo")
         self.reset_button.add_class("zerotsuku-lab-reset")
+        self.show_code = widgets.ToggleButton(
+            value=False, description="show code", icon="code", tooltip="the code of this run"
+        )
+        self.show_code.add_class("zerotsuku-lab-show-code")
+        self.code_view = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.code_view.add_class("zerotsuku-lab-code")
         self.counter = widgets.HTML()
         self.counter.add_class("zerotsuku-lab-counter")
         self.run = None
         self.live = None
         self.runs = []
+        self._live_figure = None
         self._holding = False
         self.widget = self._layout()
         self._connect()
@@ -240,6 +248,17 @@ class TrainingLab:
         self._show_result()
         return self.run.history
 
+    @property
+    def code(self):
+        """Python that reproduces the run in the picture, with the package's public API.
+
+        Run with ``exec`` in a fresh namespace it leaves that run's TrainingHistory in
+        ``history`` (same losses, same final loss). None before the first run.
+        """
+        if self.run is None:
+            return None
+        return run_code(self.history.settings, len(self.history.train_loss))
+
     def step(self, iterations=None):
         """Train ``iterations`` more (default: the Step choice) from where the picture is.
 
@@ -287,6 +306,7 @@ class TrainingLab:
         self.live = LiveRun(**settings)
         kept = self.runs if self.keep_runs.value else []
         self.runs = [*kept, self.live.history()][-MAX_KEPT_RUNS:]
+        self._live_figure = None
         return self.live
 
     def _on_tick(self, change):
@@ -301,6 +321,19 @@ class TrainingLab:
         if final:
             self.play.playing = False
         self._show_live(final=final)
+
+    def _on_show_code(self, change):
+        self.code_view.layout.display = None if change["new"] else "none"
+        self._update_code()
+
+    def _update_code(self):
+        if self.show_code.value and self.run is not None:
+            self.code_view.value = f"<pre>{html.escape(self.code)}</pre>"
+
+    def _on_pause(self, change):
+        """Paused mid-run: the picture drawn whole and the summary of where the run is."""
+        if not change["new"] and self.live is not None and not self.live.finished:
+            self._show_live(final=True)
 
     def _show_live(self, final):
         self.run = self.live.lab_run()
@@ -329,7 +362,7 @@ class TrainingLab:
             ),
         )
         buttons = widgets.HBox(
-            [self.train_button, self.keep_runs, self.log_scale],
+            [self.train_button, self.keep_runs, self.log_scale, self.show_code],
             layout=widgets.Layout(margin="4px 0 0 0", align_items="center"),
         )
         player = widgets.HBox(
@@ -348,6 +381,7 @@ class TrainingLab:
             "whenever you change a setting; ▶ trains it before your eyes"
         )
         parts = [title, grid, buttons, player, self.progress, self.status, self.image]
+        parts.append(self.code_view)
         box = widgets.VBox(parts)
         box.add_class("zerotsuku-lab")
         return box
@@ -359,7 +393,9 @@ class TrainingLab:
         self.train_button.on_click(lambda _: self.train())
         self.keep_runs.observe(self._on_keep_runs, names="value")
         self.log_scale.observe(lambda _: self._redraw(), names="value")
+        self.show_code.observe(self._on_show_code, names="value")
         self.play.observe(self._on_tick, names="value")
+        self.play.observe(self._on_pause, names="playing")
         self.step_button.on_click(lambda _: self.step())
         self.reset_button.on_click(lambda _: self.reset())
 
@@ -384,11 +420,34 @@ class TrainingLab:
             self._redraw()
 
     def _redraw(self, preview=False):
+        """Replace the picture: cheaply from the kept LiveFigure while playing, else whole."""
         if self.run is None:
             return
-        self.image.value = render_png(
-            self.runs, self.run.network, self.run.data, log_scale=self.log_scale.value
-        )
+        if preview:
+            jpeg = self._preview_frame()
+            if jpeg is not None:
+                self._show_picture("jpeg", jpeg)
+                return
+        self._live_figure = None
+        png = render_png(self.runs, self.run.network, self.run.data, log_scale=self.log_scale.value)
+        self._show_picture("png", png)
+
+    def _show_picture(self, kind, data):
+        with self.image.hold_sync():  # format and bytes in one message
+            self.image.format = kind
+            self.image.value = data
+
+    def _preview_frame(self):
+        """A frame of the LiveFigure (made anew when missing or out of its bounds)."""
+        for fresh in (False, True):
+            if fresh or self._live_figure is None:
+                self._live_figure = LiveFigure(
+                    self.runs, self.run.network, self.run.data, log_scale=self.log_scale.value
+                )
+            png = self._live_figure.frame(self.run.history, self.run.network)
+            if png is not None:
+                return png
+        return None
 
     def _progress(self, settings):
         """A train() callback that shows how far the run is, from PROGRESS_AFTER on."""
@@ -446,6 +505,7 @@ class TrainingLab:
         if h.settings["dataset"] == "dummy":
             lines.append(html.escape(DUMMY_NOTE) + ".")
         self._set_status("<br>".join(lines), color=color, escape=False)
+        self._update_code()
 
     def _set_status(self, text, color=None, escape=True):
         body = html.escape(text) if escape else text
