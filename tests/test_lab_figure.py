@@ -25,7 +25,7 @@ def test_the_right_panel_is_the_boundary_or_the_accuracy_per_digit(name):
     expected = (
         "Validation accuracy per digit" if name == "mnist" else "Decision boundary (training data)"
     )
-    assert titles(fig) == ["Mini-batch loss (after each step)", "Accuracy per epoch", expected]
+    assert titles(fig)[:3] == ["Mini-batch loss (after each step)", "Accuracy per epoch", expected]
     assert fig._suptitle.get_text() == describe(run.history.settings)
 
 
@@ -155,3 +155,45 @@ def test_a_live_figure_gives_up_on_a_loss_off_its_axis():
     history = run.history
     history.train_loss = history.train_loss * 0 + 10 * figure.loss_range[1]
     assert figure.frame(history, run.network) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "hidden", "shape"), [("spiral", 5, (32, 32)), ("mnist", 3, (28, 28))]
+)
+def test_each_hidden_unit_gets_a_small_map(name, hidden, shape):
+    run = run_experiment(dataset=name, hidden_size=hidden, iters_num=20)
+    fig = draw_figure([run.history], run.network, run.data)
+    units = fig.axes[3:]
+    assert len(units) == hidden
+    assert all(ax.images[0].get_array().shape == shape for ax in units)
+    maps, _ = figure.unit_maps(run.network, run.data)
+    np.testing.assert_array_equal(units[-1].images[0].get_array(), maps[-1])
+    if name == "mnist":  # the weights into the last unit, as a 28 x 28 image
+        np.testing.assert_array_equal(maps[-1].ravel(), run.network.params["W1"][:, -1])
+    else:  # its output at the lower-left corner of the grid
+        corner = run.data.x_train.min(axis=0) - figure.BOUNDARY_MARGIN
+        z = 1 / (1 + np.exp(-(corner @ run.network.params["W1"] + run.network.params["b1"])))
+        assert maps[-1][0, 0] == pytest.approx(z[-1])
+
+
+def test_more_than_16_hidden_units_are_summarised():
+    run = run_experiment(hidden_size=40, iters_num=20)
+    fig = draw_figure([run.history], run.network, run.data)
+    assert len(fig.axes) == 3 + figure.MAX_UNITS
+    assert any("first 16 of 40 shown" in t.get_text() for t in fig.texts)
+
+
+def test_a_live_figure_updates_the_hidden_unit_maps():
+    from zerotsuku.lab.figure import LiveFigure
+
+    live = live_run_at(0, dataset="spiral", hidden_size=4)
+    run = live.lab_run()
+    figure_ = LiveFigure([run.history], run.network, run.data)
+    before = figure_.unit_images[0].get_array().copy()
+    live.advance(30)
+    run = live.lab_run()
+    figure_.frame(run.history, run.network)
+    after = figure_.unit_images[0].get_array()
+    maps, _ = figure.unit_maps(run.network, run.data, figure.PREVIEW_UNIT_RESOLUTION)
+    np.testing.assert_array_equal(after, maps[0])
+    assert after.shape != before.shape or not np.array_equal(after, before)

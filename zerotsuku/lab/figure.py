@@ -14,9 +14,12 @@ import io
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 from PIL import Image
 
+from ..functions import sigmoid
 from ..plotting import PALETTE, STYLE, plot_decision_boundary, plot_loss, smooth
 from ..plotting.boundaries import _grid_axes, _shading, _to_probabilities
 from ..plotting.style import _class_colors
@@ -27,8 +30,20 @@ __all__ = ["LiveFigure", "describe", "draw_figure", "png_bytes", "render_png"]
 DPI = 80
 """Pixels per inch of the lab's PNG."""
 
-LAB_FIGSIZE = (13.5, 4.4)
-"""Three panels side by side (``zerotsuku.plotting.FIGSIZE`` is the size of one)."""
+LAB_FIGSIZE = (16.5, 4.4)
+"""Four panels side by side (``zerotsuku.plotting.FIGSIZE`` is the size of one)."""
+
+MAX_UNITS = 16
+"""Hidden units drawn one by one (4 x 4); the panel's title counts the others."""
+
+UNIT_RESOLUTION = 32
+"""Grid points per axis of each hidden unit's map over the input plane."""
+
+PREVIEW_UNIT_RESOLUTION = 20
+"""The same while the lab plays."""
+
+UNIT_CMAP = "RdBu_r"
+"""Colours of the hidden-unit maps: blue low, white middle, red high."""
 
 BOUNDARY_RESOLUTION = 100
 """Grid points per axis of the decision-boundary shading."""
@@ -187,6 +202,72 @@ def _draw_model(ax, network, data, resolution=BOUNDARY_RESOLUTION):
         _draw_per_digit(ax, network, data)
 
 
+def unit_maps(network, data, resolution=UNIT_RESOLUTION):
+    """What the first ``MAX_UNITS`` hidden units show: maps over the plane, or weights.
+
+    For 2-D data, each unit's output (the sigmoid of its weighted input) on a
+    ``resolution`` x ``resolution`` grid over the data; for MNIST, each unit's 784
+    incoming weights as a 28 x 28 image. Returns ``(maps, (low, high))``: an array of
+    shape (units, rows, cols) and the colour range.
+
+    Used by :func:`draw_hidden_units` and :class:`LiveFigure`.
+    """
+    W1, b1 = network.params["W1"][:, :MAX_UNITS], network.params["b1"][:MAX_UNITS]
+    if data.input_size != 2:
+        side = int(round(np.sqrt(data.input_size)))
+        maps = W1.T.reshape(-1, side, side)
+        top = float(np.abs(maps).max()) or 1.0
+        return maps, (-top, top)
+    gx, gy = _grid_axes(data.x_train.copy(), BOUNDARY_MARGIN, resolution)
+    xx, yy = np.meshgrid(gx, gy)
+    grid = np.column_stack([xx.ravel(), yy.ravel()])
+    with np.errstate(over="ignore"):
+        outputs = sigmoid(grid @ W1 + b1)
+    return outputs.T.reshape(-1, resolution, resolution), (0.0, 1.0)
+
+
+def draw_hidden_units(fig, slot, network, data):
+    """A 4 x 4 grid of small maps, one per hidden unit, in the gridspec ``slot``.
+
+    Returns the list of their images (for :class:`LiveFigure` to update).
+
+    Used by :func:`draw_figure`.
+    """
+    hidden = network.params["W1"].shape[1]
+    cells = slot.subgridspec(4, 4, wspace=0.06, hspace=0.06)
+    finite = all(np.isfinite(p).all() for p in network.params.values())
+    maps, (low, high) = unit_maps(network, data) if finite else (None, (0, 1))
+    images = []
+    for k in range(min(hidden, MAX_UNITS)):
+        ax = fig.add_subplot(cells[k // 4, k % 4])
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if maps is not None:
+            images.append(
+                ax.imshow(
+                    maps[k],
+                    cmap=UNIT_CMAP,
+                    vmin=low,
+                    vmax=high,
+                    origin="lower",
+                    interpolation="nearest",
+                    aspect="auto",
+                )
+            )
+    what = "output over the plane" if data.input_size == 2 else "weights in, 28 × 28"
+    more = f"\nfirst {MAX_UNITS} of {hidden} shown" if hidden > MAX_UNITS else ""
+    box = slot.get_position(fig)
+    fig.text(
+        (box.x0 + box.x1) / 2,
+        box.y1 + 0.015,
+        f"Hidden units: {what}{more}",
+        ha="center",
+        va="bottom",
+        fontsize=11,
+    )
+    return images
+
+
 def draw_figure(
     histories, network, data, *, log_scale=False, dpi=DPI, resolution=BOUNDARY_RESOLUTION
 ):
@@ -210,8 +291,10 @@ def draw_figure(
     Returns
     -------
     matplotlib.figure.Figure
-        Three axes: loss per iteration, training and validation accuracy per epoch,
-        decision boundary (or validation accuracy per digit).
+        Its first three axes: loss per iteration, training and validation accuracy per
+        epoch, decision boundary (or validation accuracy per digit); then one small axes
+        per hidden unit (at most :data:`MAX_UNITS`): its output over the input plane
+        (2-D data) or its incoming weights as a 28 x 28 image (MNIST).
 
     Used by :class:`~zerotsuku.lab.TrainingLab` (through :func:`render_png`).
     """
@@ -222,11 +305,21 @@ def draw_figure(
         fig = Figure(figsize=LAB_FIGSIZE, dpi=dpi)
         FigureCanvasAgg(fig)
         # A fixed layout: constrained layout would double the drawing time.
-        fig.subplots_adjust(left=0.055, right=0.99, bottom=0.13, top=0.86, wspace=0.22)
-        ax_loss, ax_acc, ax_model = fig.subplots(1, 3, width_ratios=[1.35, 1.0, 0.95])
+        grid = fig.add_gridspec(
+            1,
+            4,
+            width_ratios=[1.35, 1.0, 0.95, 0.8],
+            left=0.045,
+            right=0.995,
+            bottom=0.13,
+            top=0.86,
+            wspace=0.22,
+        )
+        ax_loss, ax_acc, ax_model = (fig.add_subplot(grid[0, i]) for i in range(3))
         _draw_losses(ax_loss, ax_acc, histories, log_scale)
         _draw_accuracy(ax_acc, current, faint_runs=len(histories) > 1)
         _draw_model(ax_model, network, data, resolution)
+        draw_hidden_units(fig, grid[0, 3], network, data)
         fig.suptitle(_title(current), fontsize=13)
     return fig
 
@@ -303,8 +396,10 @@ class LiveFigure:
         self._loss_lines(current, network)
         self._accuracy_lines(current)
         self._model_parts()
+        self.unit_images = [image for ax in self.fig.axes[3:] for image in ax.images]
+        self.moving += self.unit_images
         self.fig.suptitle(describe(current.settings), fontsize=13, x=0.45)
-        self.counter = self.fig.text(0.99, 0.97, "", ha="right", va="top", fontsize=12)
+        self.counter = self.fig.text(0.005, 0.97, "", ha="left", va="top", fontsize=12)
         self.moving.append(self.counter)
         for artist in self.moving:
             artist.set_animated(True)
@@ -341,9 +436,9 @@ class LiveFigure:
         ax = self.ax_model
         if self.data.input_size == 2 and ax.images:
             self.shading = ax.images[0]
-            for contour in [c for c in ax.collections if not hasattr(c, "get_offsets")]:
+            for contour in [c for c in ax.collections if isinstance(c, ContourSet)]:
                 contour.remove()  # the class borders: the shading shows them while playing
-            points = [c for c in ax.collections if hasattr(c, "get_offsets")]
+            points = [c for c in ax.collections if isinstance(c, PathCollection)]
             self.moving += [self.shading, *points, ax.get_legend()]
             gx, gy = _grid_axes(self.data.x_train.copy(), BOUNDARY_MARGIN, PREVIEW_RESOLUTION)
             xx, yy = np.meshgrid(gx, gy)
@@ -377,6 +472,11 @@ class LiveFigure:
         else:
             for bar, height in zip(self.bars, _per_digit(network, self.data), strict=True):
                 bar.set_height(height)
+        if self.unit_images:
+            maps, (low, high) = unit_maps(network, self.data, PREVIEW_UNIT_RESOLUTION)
+            for image, values in zip(self.unit_images, maps, strict=False):
+                image.set_data(values)
+                image.set_clim(low, high)
         self.counter.set_text(f"iteration {len(losses):,} of {self.iters_num:,}")
         canvas = self.fig.canvas
         with mpl.rc_context(STYLE):
