@@ -5,6 +5,7 @@ from zerotsuku._checks import (
     choice,
     finite_number,
     float_array,
+    number_array,
     positive_number,
     seed,
     whole_number,
@@ -59,3 +60,19 @@ def test_float_array():
             float_array("x", wrong_kind)
     with pytest.raises(ValueError, match=r"x contains NaN \(shape \(2,\)\)"):
         float_array("x", [1.0, np.nan])
+
+
+def test_number_array_checks_the_kind_not_the_values():
+    assert np.isnan(number_array("x", [np.nan, 1])).any()  # values are left to the caller
+    assert number_array("x", [True, 2]).dtype == np.float64
+    for wrong_kind in (["a"], [1 + 2j], [[1.0], [2.0, 3.0]], [None]):
+        with pytest.raises(TypeError, match="^x must"):
+            number_array("x", wrong_kind)
+
+
+def test_float_array_finite():
+    with pytest.raises(ValueError, match=r"x contains infinity \(shape \(2,\)\)"):
+        float_array("x", [1.0, np.inf], finite=True)
+    with pytest.raises(ValueError, match="x contains NaN"):
+        float_array("x", [np.inf, np.nan], finite=True)
+    assert float_array("x", [np.inf]).tolist() == [np.inf]  # without finite=True, inf passes

@@ -5,7 +5,15 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from zerotsuku.datasets import TOY_DATASETS, dummy_dataset, load_mnist, to_one_hot, toy_dataset
+from zerotsuku.datasets import (
+    TOY_CLASSES,
+    TOY_DATASETS,
+    dummy_dataset,
+    flip_labels,
+    load_mnist,
+    to_one_hot,
+    toy_dataset,
+)
 
 BUNDLED_SHA256 = "970702d994c498f4ed47376383483ffa572089f72cd489dad1f40f362dbc14bf"
 
@@ -65,7 +73,11 @@ def test_load_mnist_flags_must_be_bool():
         bundled(normalize="yes")
 
 
-@pytest.mark.parametrize("name", sorted(TOY_DATASETS))
+TWO_CLASS = [name for name in sorted(TOY_DATASETS) if TOY_CLASSES[name] == 2]
+THREE_CLASS = [name for name in sorted(TOY_DATASETS) if TOY_CLASSES[name] == 3]
+
+
+@pytest.mark.parametrize("name", TWO_CLASS)
 def test_toy_datasets(name):
     x, t = toy_dataset(name, n_samples=101, noise=0.1, seed=3)
     assert x.shape == (101, 2) and x.dtype == np.float64
@@ -97,11 +109,158 @@ def test_toy_labels_follow_the_rule_without_noise():
         (dict(name="xor", noise="0.1"), TypeError, "noise"),
         (dict(name="xor", seed=1.5), TypeError, "seed"),
         (dict(name="xor", seed="0"), TypeError, "seed"),
+        (dict(name=3), TypeError, "name must be one of"),
+        (dict(name="spiral3", n_samples=2), ValueError, "n_samples must be a whole number >= 3"),
+        (dict(name="xor", label_noise=1.5), ValueError, "label_noise must be a share"),
+        (dict(name="xor", label_noise=-0.1), ValueError, "label_noise"),
+        (dict(name="xor", label_noise=float("inf")), ValueError, "label_noise"),
+        (dict(name="xor", label_noise="0.1"), TypeError, "label_noise"),
+        (dict(name="xor", label_noise=None), TypeError, "label_noise"),
     ],
 )
 def test_toy_dataset_bad_arguments(kwargs, error, message):
     with pytest.raises(error, match=message):
         toy_dataset(**kwargs)
+
+
+# toy_dataset(name) with the default arguments, as the code before the three-class
+# problems and the label noise made it (notebooks store these points): the first point,
+# the sum of all points, and the first 40 labels.
+TWO_CLASS_REFERENCE = {
+    "xor": (
+        [0.34036206693325755, 0.35462627845750166],
+        [12.539231329504332, -4.080748593789028],
+        "0010010011000011010000001110010011000001",
+    ),
+    "spiral": (
+        [-0.6015313864280997, -0.38583820332260993],
+        [-1.2662620636282211, -0.33894546136075304],
+        "1001001001000010100000100001010110110101",
+    ),
+    "moons": (
+        [0.7339873808969335, -0.6120588087593689],
+        [-1.0810590356575218, 1.3378347207097492],
+        "1001001001000010100000100001010110110101",
+    ),
+    "circles": (
+        [-0.8570882192902815, -0.5335495401970486],
+        [-14.255302172981324, -2.605674267624124],
+        "1110010110111011111010100001101000110101",
+    ),
+    "gauss": (
+        [-1.2410512179225, -0.8372822252907319],
+        [-8.818758088375422, 2.227161668270312],
+        "0111001000111010010110001111010101111100",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", TWO_CLASS)
+def test_two_class_problems_are_unchanged(name):
+    first, total, labels = TWO_CLASS_REFERENCE[name]
+    x, t = toy_dataset(name)
+    np.testing.assert_allclose(x[0], first, rtol=1e-13)
+    np.testing.assert_allclose(x.sum(axis=0), total, rtol=1e-12)
+    assert "".join(map(str, t[:40].tolist())) == labels
+    assert x.shape == (200, 2) and t.dtype == np.int64
+    x0, t0 = toy_dataset(name, label_noise=0.0)
+    np.testing.assert_array_equal(x0, x)
+    np.testing.assert_array_equal(t0, t)
+
+
+def test_the_names_and_their_classes():
+    assert sorted(TOY_DATASETS) == sorted(TOY_CLASSES)
+    assert THREE_CLASS == ["blobs3", "spiral3"]
+    assert set(TWO_CLASS) == {"xor", "spiral", "moons", "circles", "gauss"}
+
+
+@pytest.mark.parametrize("name", THREE_CLASS)
+@pytest.mark.parametrize("n, counts", [(300, [100, 100, 100]), (101, [34, 34, 33]), (3, [1, 1, 1])])
+def test_three_class_problems(name, n, counts):
+    x, t = toy_dataset(name, n_samples=n, noise=0.1, seed=3)
+    assert x.shape == (n, 2) and x.dtype == np.float64
+    assert t.shape == (n,) and t.dtype == np.int64
+    assert np.bincount(t, minlength=3).tolist() == counts
+    assert np.abs(x).max() < 3
+    x2, t2 = toy_dataset(name, n_samples=n, noise=0.1, seed=3)
+    np.testing.assert_array_equal(x, x2)
+    np.testing.assert_array_equal(t, t2)
+    assert not np.array_equal(toy_dataset(name, n_samples=n, seed=4)[0], x)
+
+
+def test_three_class_problems_follow_their_shape_without_noise():
+    x, t = toy_dataset("blobs3", n_samples=600, noise=0.0)
+    angle = np.pi / 2 + 2 * np.pi / 3 * np.arange(3)
+    centres = np.column_stack([np.cos(angle), np.sin(angle)])
+    nearest = np.argmin(((x[:, None, :] - centres) ** 2).sum(axis=2), axis=1)
+    assert np.mean(nearest == t) > 0.9  # blobs of std 0.3, centres 1.7 apart
+    x, t = toy_dataset("spiral3", n_samples=600, noise=0.0)
+    r = np.hypot(x[:, 0], x[:, 1])
+    arm = np.mod(np.arctan2(x[:, 1], x[:, 0]) - 2.5 * np.pi * r, 2 * np.pi) / (2 * np.pi / 3)
+    assert np.abs(arm - np.round(arm)).max() < 1e-9  # every point lies on an arm
+    assert (np.round(arm).astype(int) % 3 == t).all()
+
+
+@pytest.mark.parametrize("name", ["xor", "spiral3", "blobs3"])
+@pytest.mark.parametrize("share", [0.0, 0.1, 0.25, 0.5, 1.0])
+def test_label_noise_flips_exactly_its_share_and_keeps_the_points(name, share):
+    x, t = toy_dataset(name, n_samples=201, seed=5)
+    x_noisy, t_noisy = toy_dataset(name, n_samples=201, seed=5, label_noise=share)
+    np.testing.assert_array_equal(x_noisy, x)
+    assert (t_noisy != t).sum() == int(np.floor(share * 201 + 0.5))
+    assert t_noisy.dtype == t.dtype and 0 <= t_noisy.min() and t_noisy.max() < TOY_CLASSES[name]
+    again = toy_dataset(name, n_samples=201, seed=5, label_noise=share)[1]
+    np.testing.assert_array_equal(again, t_noisy)
+
+
+def test_a_larger_label_noise_flips_the_same_labels_and_more():
+    t = toy_dataset("spiral3", seed=2)[1]
+    small = toy_dataset("spiral3", seed=2, label_noise=0.1)[1]
+    large = toy_dataset("spiral3", seed=2, label_noise=0.3)[1]
+    flipped = small != t
+    assert flipped.sum() == 20 and (large != t).sum() == 60
+    np.testing.assert_array_equal(large[flipped], small[flipped])
+    again = toy_dataset("spiral3", seed=2, label_noise=0.1)[1]
+    np.testing.assert_array_equal(again, small)
+    assert not np.array_equal(flip_labels(t, 0.1, seed=3), flip_labels(t, 0.1, seed=4))
+
+
+def test_flip_labels():
+    t = np.array([0, 1, 2, 0, 1, 2, 0, 1, 2, 0])
+    before = t.copy()
+    noisy = flip_labels(t, 0.5, seed=1)
+    np.testing.assert_array_equal(t, before)  # the input is left alone
+    assert (noisy != t).sum() == 5 and noisy.dtype == t.dtype
+    np.testing.assert_array_equal(flip_labels(t, 0.5, seed=1), noisy)
+    np.testing.assert_array_equal(flip_labels(t, 0.0), t)
+    assert (flip_labels(t, 1.0, seed=0) != t).all()
+    np.testing.assert_array_equal(flip_labels([0, 1, 1, 0], 1.0), [1, 0, 0, 1])  # 2 classes
+    # every other class is reached, about equally often
+    many = np.zeros(3000, dtype=np.int64)
+    counts = np.bincount(flip_labels(many, 1.0, num_classes=3, seed=0))
+    assert counts[0] == 0 and abs(counts[1] - counts[2]) < 200
+    assert flip_labels(np.array([], dtype=np.int64), 0.5, num_classes=2).size == 0
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, error, message",
+    [
+        (([0, 1], 1.5), {}, ValueError, "share must be a share between 0 and 1"),
+        (([0, 1], -0.1), {}, ValueError, "share"),
+        (([0, 1], float("nan")), {}, ValueError, "share"),
+        (([0, 1], "0.1"), {}, TypeError, "share"),
+        (([0.5, 1], 0.1), {}, TypeError, "integer labels"),
+        (([[0, 1]], 0.1), {}, TypeError, "1-D"),
+        (([0, 3], 0.1), {"num_classes": 3}, ValueError, r"0\.\.2"),
+        (([0, -1], 0.1), {"num_classes": 3}, ValueError, r"0\.\.2"),
+        (([0, 0], 0.1), {}, ValueError, "num_classes must be a whole number >= 2"),
+        (([0, 1], 0.1), {"num_classes": 2.0}, TypeError, "num_classes"),
+        (([0, 1], 0.1), {"seed": 1.5}, TypeError, "seed"),
+    ],
+)
+def test_flip_labels_bad_arguments(args, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        flip_labels(*args, **kwargs)
 
 
 def test_dummy_dataset_is_the_well_known_random_data():

@@ -220,3 +220,22 @@ def test_agreement_on_random_nets(sizes, batch, std, zeros, seed, strategy):
         error = np.linalg.norm(fast[key] - loop[key])
         scale = np.linalg.norm(fast[key]) + np.linalg.norm(loop[key])
         assert error <= 1e-8 * scale + floor * np.sqrt(loop[key].size), key
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize("case", ["2-3-2 batch 10", "odd 5-7-3 batch 13", "wide hidden layer"])
+def test_relu_nets_agree_with_the_element_loop(case, strategy):
+    # Both evaluate the same nudged values, so they agree even where a nudge crosses
+    # ReLU's kink (only backprop differs there; see tests/test_networks.py).
+    net, x, t = make_case(**CASES[case])
+    relu_net = TwoLayerNet(
+        net.input_size, net.hidden_size, net.output_size, activation="relu", seed=0
+    )
+    relu_net.params = {key: value.copy() for key, value in net.params.items()}
+    relu_net.params["b1"] += np.linspace(-0.5, 0.5, net.hidden_size)  # some units dead
+    loop = relu_net.numerical_gradient(x, t)
+    fast = two_ways(relu_net, x, t, strategy)
+    sigmoid_fast = two_ways(net, x, t, strategy)
+    for key in loop:
+        assert rel_error(fast[key], loop[key]) <= 1e-8, key
+        assert rel_error(fast[key], sigmoid_fast[key]) > 1e-3, key

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zerotsuku.functions import cross_entropy_error, sigmoid, softmax
+from zerotsuku.functions import cross_entropy_error, relu, sigmoid, softmax
 from zerotsuku.networks import SimpleNet, TwoLayerNet
 
 # The book's printed simpleNet example (§4.4.2).
@@ -227,3 +227,96 @@ def test_labels_with_inf_are_refused():
     for method in (net.loss, net.accuracy, net.gradient):
         with pytest.raises(ValueError, match="whole numbers"):
             method(np.ones((2, 2)), [0.0, np.inf])
+
+
+def test_activation_is_sigmoid_by_default_and_checked():
+    assert TwoLayerNet(2, 3, 2, seed=0).activation == "sigmoid"
+    with pytest.raises(ValueError, match=r"activation must be one of \('sigmoid', 'relu'\)"):
+        TwoLayerNet(2, 3, 2, activation="tanh")
+    with pytest.raises(TypeError, match="activation"):
+        TwoLayerNet(2, 3, 2, activation=None)
+
+
+def test_the_activation_does_not_change_the_start_weights():
+    sigmoid_net = TwoLayerNet(3, 4, 2, weight_init_std=1.0, seed=3)
+    relu_net = TwoLayerNet(3, 4, 2, weight_init_std=1.0, activation="relu", seed=3)
+    for key in sigmoid_net.params:
+        np.testing.assert_array_equal(sigmoid_net.params[key], relu_net.params[key])
+
+
+def test_predict_is_affine_relu_affine_softmax():
+    net = TwoLayerNet(3, 4, 2, weight_init_std=1.0, activation="relu", seed=3)
+    x = np.random.default_rng(0).standard_normal((5, 3))
+    p = net.params
+    expected = softmax(relu(x @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"])
+    np.testing.assert_allclose(net.predict(x), expected)
+    assert not np.allclose(expected, TwoLayerNet(3, 4, 2, weight_init_std=1.0, seed=3).predict(x))
+    assert net.loss(x, [0, 1, 0, 1, 1]) == pytest.approx(
+        cross_entropy_error(expected, [0, 1, 0, 1, 1])
+    )
+
+
+def away_from_the_kink(net, x, h=1e-4):
+    """The rows of ``x`` whose hidden pre-activations all lie well outside (-step, step).
+
+    A central difference with step h moves a1[n, j] by at most h * max(1, |x[n]|) (the
+    nudge of W1[i, j] moves it by h * x[n, i], that of b1[j] by h). If that straddles
+    a1 = 0, it averages ReLU's two slopes (0 and 1) where backprop takes one of them,
+    so only rows clear of the kink by a wide margin are kept.
+    """
+    a1 = x @ net.params["W1"] + net.params["b1"]
+    reach = h * np.maximum(1.0, np.abs(x).max(axis=1))
+    return x[np.abs(a1).min(axis=1) > 100 * reach]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.integers(1, 5),
+    st.integers(1, 6),
+    st.integers(2, 4),
+    st.integers(1, 6),
+    st.integers(0, 2**31 - 1),
+)
+def test_relu_backprop_matches_both_numerical_gradients(n_in, n_hidden, n_out, batch, seed):
+    from zerotsuku.fast_gradient import fast_numerical_gradient
+
+    net = TwoLayerNet(n_in, n_hidden, n_out, weight_init_std=0.5, activation="relu", seed=seed)
+    rng = np.random.default_rng(seed)
+    x = away_from_the_kink(net, rng.standard_normal((20 * batch, n_in)))[:batch]
+    if len(x) == 0:
+        return  # every draw came close to a kink (rare: tiny nets with b1 = 0)
+    t = rng.integers(0, n_out, len(x))
+    backprop = net.gradient(x, t)
+    loop = net.numerical_gradient(x, t)
+    fast = fast_numerical_gradient(net, x, t)
+    for key in net.params:
+        assert rel_error(loop[key], backprop[key]) <= 1e-6, key
+        assert rel_error(fast[key], backprop[key]) <= 1e-6, key
+
+
+def test_relu_gradients_on_a_small_net():
+    from zerotsuku.fast_gradient import fast_numerical_gradient
+
+    net = TwoLayerNet(2, 6, 3, weight_init_std=1.0, activation="relu", seed=0)
+    x = away_from_the_kink(net, np.random.default_rng(1).uniform(-2, 2, (200, 2)))[:20]
+    t = np.arange(len(x)) % 3
+    assert len(x) == 20
+    backprop = net.gradient(x, t)
+    z1 = relu(x @ net.params["W1"] + net.params["b1"])
+    assert (z1 == 0).any() and (z1 > 0).any()  # both sides of the kink are exercised
+    for numeric in (net.numerical_gradient(x, t), fast_numerical_gradient(net, x, t)):
+        for key in net.params:
+            assert rel_error(numeric[key], backprop[key]) <= 1e-6, key
+
+
+def test_at_the_kink_the_central_difference_averages_the_two_slopes():
+    # One hidden unit with a1 = 0 exactly: ReLU's slope is 0 left of it and 1 right of
+    # it; the central difference sees half of each, backprop takes relu_grad(0) = 0.
+    net = TwoLayerNet(1, 1, 2, activation="relu", seed=0)
+    net.params["W1"][:] = 1.0
+    net.params["W2"][:] = [[1.0, -1.0]]
+    x, t = np.zeros((1, 1)), [0]
+    numeric, backprop = net.numerical_gradient(x, t)["b1"], net.gradient(x, t)["b1"]
+    assert backprop[0] == 0.0
+    # dL/dz1 is -1 at z1 = 0 (scores z1 and -z1, class 0): half of it, up to O(h) curvature
+    assert numeric[0] == pytest.approx(-0.5, abs=1e-4)

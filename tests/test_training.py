@@ -339,3 +339,21 @@ def test_ctrl_c_inside_the_gradient_leaves_the_step_unapplied():
         train(net, x, t, iters_num=20, batch_size=10)
     assert set(net.state(0.1).values()) == {"old"}
     assert len(caught.value.history.train_loss) == 4
+
+
+def test_settings_record_the_activation():
+    net, x, t = small_problem()
+    assert train(net, x, t, iters_num=2, batch_size=10, seed=0).settings["activation"] == "sigmoid"
+
+
+@pytest.mark.parametrize("gradient", ["backprop", "numerical", "fast_numerical"])
+def test_a_relu_net_trains_with_every_gradient(gradient):
+    x, t = toy_dataset("gauss", n_samples=60, seed=0)
+    net = TwoLayerNet(2, 5, 2, weight_init_std=0.5, activation="relu", seed=0)
+    history = train(net, x, t, iters_num=30, batch_size=10, gradient=gradient, seed=0)
+    assert history.settings["activation"] == "relu" and history.settings["gradient"] == gradient
+    assert not history.diverged and history.train_acc[-1] > 0.9
+    reference = TwoLayerNet(2, 5, 2, weight_init_std=0.5, activation="relu", seed=0)
+    train(reference, x, t, iters_num=30, batch_size=10, gradient="backprop", seed=0)
+    for key in net.params:  # the same run, up to the numerical gradient's error
+        np.testing.assert_allclose(net.params[key], reference.params[key], atol=1e-6)

@@ -23,6 +23,8 @@ __all__ = [
     "load_mnist",
     "toy_dataset",
     "TOY_DATASETS",
+    "TOY_CLASSES",
+    "flip_labels",
     "dummy_dataset",
     "to_one_hot",
     "split_validation",
@@ -199,7 +201,7 @@ def _prepare(images, labels, normalize, flatten, one_hot_label):
 class BundledDataWarning(UserWarning):
     """``load_mnist(source="auto")`` fell back on the bundled subset (said once a process).
 
-    Used by ``load_mnist``; ``08_minibatch_training.ipynb``, section "Optional: the full
+    Used by ``load_mnist``; ``09_training_on_mnist.ipynb``, section "Optional: the full
     MNIST data set", says how to get the full set instead.
     """
 
@@ -221,7 +223,7 @@ def load_mnist(
     """Real MNIST digits, in the book's form.
 
     Taught in ``02_forward_pass_and_softmax.ipynb``, section "MNIST: a batch of real
-    digits"; the full set in ``08_minibatch_training.ipynb``, section "Optional: the
+    digits"; the full set in ``09_training_on_mnist.ipynb``, section "Optional: the
     full MNIST data set".
 
     Parameters
@@ -357,55 +359,164 @@ def _spiral(rng, n, noise):
     return x + noise * rng.standard_normal((n, 2)), t
 
 
+def _spiral3(rng, n, noise):
+    t = np.arange(n) % 3
+    r = rng.uniform(0.05, 1.0, n)
+    angle = 2.5 * np.pi * r + 2 * np.pi / 3 * t  # three arms, a third of a turn apart
+    x = r[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+    return x + noise * rng.standard_normal((n, 2)), t
+
+
+def _blobs3(rng, n, noise):
+    t = np.arange(n) % 3
+    angle = np.pi / 2 + 2 * np.pi / 3 * t  # centres on the unit circle, 120 degrees apart
+    centres = np.column_stack([np.cos(angle), np.sin(angle)])
+    return centres + (0.3 + noise) * rng.standard_normal((n, 2)), t
+
+
 TOY_DATASETS = {
     "xor": _xor,
     "spiral": _spiral,
     "moons": _moons,
     "circles": _circles,
     "gauss": _gauss,
+    "spiral3": _spiral3,
+    "blobs3": _blobs3,
 }
-"""Generators of the 2-D two-class problems, by name."""
+"""Generators of the 2-D problems, by name."""
+
+TOY_CLASSES = {name: 3 if name.endswith("3") else 2 for name in TOY_DATASETS}
+"""The number of classes of each 2-D problem, by name: 2, or 3 for "spiral3" and "blobs3"."""
 
 
-def toy_dataset(name, n_samples=200, noise=0.1, seed=0):
-    """A small 2-D, two-class problem, like those of TensorFlow Playground.
+def toy_dataset(name, n_samples=200, noise=0.1, seed=0, *, label_noise=0.0):
+    """A small 2-D problem with two or three classes, like those of TensorFlow Playground.
 
     Used by ``08_minibatch_training.ipynb``, section "The fix: data with something to
-    learn", and by the lab of ``09_interactive_training.ipynb``.
+    learn", and by the lab of ``10_interactive_training.ipynb`` (which also offers the
+    three-class problems and the label noise).
 
     Parameters
     ----------
-    name : {"xor", "spiral", "moons", "circles", "gauss"}
+    name : {"xor", "spiral", "moons", "circles", "gauss", "spiral3", "blobs3"}
+        "spiral3" (three spiral arms) and "blobs3" (three Gaussian blobs) have three
+        classes, the others two (see ``TOY_CLASSES``).
     n_samples : int, default 200
-        Points in all; the two classes get half each.
+        Points in all, at least one per class; the classes get equal shares (when
+        ``n_samples`` is not a multiple of their number, the first ones one point more).
     noise : float, default 0.1
         Standard deviation of the Gaussian jitter added to every point.
     seed : int, default 0
-        The same seed gives the same points.
+        The same seed gives the same points (and the same flipped labels).
+    label_noise : float, default 0.0
+        Share of the labels, between 0 and 1, replaced by another class: exactly
+        ``round(label_noise * n_samples)`` of them, chosen at random (see
+        :func:`flip_labels`). The points stay the same as without it, and a larger
+        share flips the labels a smaller one flips, and more.
 
     Returns
     -------
     x : numpy.ndarray
         float64, shape (n_samples, 2), roughly within [-1.5, 1.5].
     t : numpy.ndarray
-        int64 labels 0 or 1, shape (n_samples,).
+        int64 labels 0 .. classes - 1, shape (n_samples,).
 
     Examples
     --------
     >>> x, t = toy_dataset("moons", n_samples=10)
     >>> x.shape, t.shape, sorted(set(t.tolist()))
     ((10, 2), (10,), [0, 1])
+    >>> x, t = toy_dataset("spiral3", n_samples=300)
+    >>> np.bincount(t).tolist()
+    [100, 100, 100]
+    >>> _, noisy = toy_dataset("spiral3", n_samples=300, label_noise=0.1)
+    >>> int((noisy != t).sum())
+    30
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be one of {sorted(TOY_DATASETS)}, got {name!r}")
     if name not in TOY_DATASETS:
         raise ValueError(f"unknown data set {name!r}; choose one of {sorted(TOY_DATASETS)}")
-    n_samples = _checks.whole_number("n_samples", n_samples, 2)
+    n_samples = _checks.whole_number("n_samples", n_samples, max(2, TOY_CLASSES[name]))
     noise = _checks.finite_number("noise", noise)
     if noise < 0:
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    share = _check_share(label_noise)
     rng = np.random.default_rng(_checks.seed("seed", seed))
     x, t = TOY_DATASETS[name](rng, int(n_samples), float(noise))
     order = rng.permutation(len(t))
-    return x[order], t[order]
+    x, t = x[order], t[order]
+    if share > 0:
+        t = _flip(t, share, TOY_CLASSES[name], rng)
+    return x, t
+
+
+def flip_labels(t, share, *, num_classes=None, seed=0):
+    """Labels ``t`` with a share of them replaced by a different class: label noise.
+
+    Exactly ``round(share * len(t))`` labels change (halves round up), each to one of
+    the other classes with equal chance; which ones and to what is drawn from
+    ``np.random.default_rng(seed)``. For one seed and one length, a larger share
+    flips the same labels as a smaller one (to the same classes), and more. ``t``
+    itself is not changed.
+
+    Used by ``toy_dataset(..., label_noise=...)`` and by the lab of
+    ``10_interactive_training.ipynb`` (its "label noise" control).
+
+    Parameters
+    ----------
+    t : array_like
+        1-D integer labels 0 .. num_classes - 1.
+    share : float
+        Between 0 and 1.
+    num_classes : int, optional
+        Number of classes, at least 2; by default the largest label + 1.
+    seed : int or None, default 0
+        Seed of the draws (None: different each call).
+
+    Returns
+    -------
+    numpy.ndarray
+        A new array of the labels, dtype as ``t``.
+
+    Examples
+    --------
+    >>> t = np.array([0, 1, 2, 0, 1, 2, 0, 1, 2, 0])
+    >>> noisy = flip_labels(t, 0.3, seed=0)
+    >>> int((noisy != t).sum()), bool(noisy.max() <= 2)
+    (3, True)
+    """
+    share = _check_share(share, "share")
+    t = np.asarray(t)
+    if t.ndim != 1 or t.dtype.kind not in "iu":
+        raise TypeError(
+            f"t must be a 1-D array of integer labels, got shape {t.shape} dtype {t.dtype}"
+        )
+    if num_classes is None:
+        num_classes = int(t.max()) + 1 if t.size else 0
+    num_classes = _checks.whole_number("num_classes", num_classes, 2)
+    if t.size and (t.min() < 0 or t.max() >= num_classes):
+        raise ValueError(f"labels in t must lie in 0..{num_classes - 1}, got {t.min()}..{t.max()}")
+    rng = np.random.default_rng(_checks.seed("seed", seed))
+    return _flip(t, share, num_classes, rng)
+
+
+def _check_share(value, name="label_noise"):
+    share = _checks.finite_number(name, value)
+    if not 0 <= share <= 1:
+        raise ValueError(f"{name} must be a share between 0 and 1, got {value!r}")
+    return share
+
+
+def _flip(t, share, num_classes, rng):
+    """A copy of ``t`` with the first round(share * n) labels of a random order changed."""
+    n = len(t)
+    order = rng.permutation(n)
+    offsets = rng.integers(1, num_classes, n)  # to another class: never an offset of 0
+    flipped = order[: int(np.floor(share * n + 0.5))]
+    noisy = t.copy()
+    noisy[flipped] = (t[flipped] + offsets[: len(flipped)]) % num_classes
+    return noisy
 
 
 def dummy_dataset(n_samples=100, seed=0):

@@ -82,8 +82,7 @@ def sigmoid_grad(x):
     """Derivative of the sigmoid, (1 - s(x)) * s(x).
 
     Used by ``TwoLayerNet.gradient`` (backpropagation through the hidden layer), which
-    ``07_two_layer_net.ipynb`` previews in section "A preview of backpropagation, used
-    as a check".
+    ``07_two_layer_net.ipynb`` derives in section "Backpropagation, derived for this net".
 
     Examples
     --------
@@ -111,8 +110,9 @@ def relu(x):
 def relu_grad(x):
     """Derivative of ReLU: 1 where ``x > 0``, else 0 (0 is chosen at x = 0).
 
-    Used by no notebook (chapter 5's ReLU layer needs it); it completes ``relu``,
-    taught in ``01_activation_functions.ipynb``, section "ReLU".
+    Used by ``TwoLayerNet.gradient`` for a ReLU net (chapter 5's choice), which the lab of
+    ``10_interactive_training.ipynb`` offers; it completes ``relu``, taught in
+    ``01_activation_functions.ipynb``, section "ReLU".
 
     Examples
     --------

@@ -3,10 +3,26 @@
 import numpy as np
 
 from . import _checks
-from .functions import EPSILON, cross_entropy_error, sigmoid, sigmoid_grad, softmax, to_labels
+from .functions import (
+    EPSILON,
+    cross_entropy_error,
+    relu,
+    relu_grad,
+    sigmoid,
+    sigmoid_grad,
+    softmax,
+    to_labels,
+)
 from .gradient import numerical_gradient
 
-__all__ = ["SimpleNet", "TwoLayerNet"]
+__all__ = ["SimpleNet", "TwoLayerNet", "ACTIVATIONS"]
+
+ACTIVATIONS = {"sigmoid": (sigmoid, sigmoid_grad), "relu": (relu, relu_grad)}
+"""The hidden activations of :class:`TwoLayerNet`, by name: (function, its derivative).
+
+``"sigmoid"`` is chapter 4's; ``"relu"`` is chapter 5's choice. Used by the lab of
+``10_interactive_training.ipynb``.
+"""
 
 
 class SimpleNet:
@@ -66,10 +82,11 @@ class SimpleNet:
 
 
 class TwoLayerNet:
-    """Affine -> sigmoid -> affine -> softmax, trained on the cross-entropy.
+    """Affine -> sigmoid (or ReLU) -> affine -> softmax, trained on the cross-entropy.
 
     Taught in ``07_two_layer_net.ipynb`` (built by hand and checked against this
-    class), trained in ``08_minibatch_training.ipynb``.
+    class), trained in ``08_minibatch_training.ipynb``; the ReLU net is used by the lab
+    of ``10_interactive_training.ipynb``.
 
     Parameters
     ----------
@@ -77,6 +94,10 @@ class TwoLayerNet:
         Units in each layer (for MNIST: 784, e.g. 50, 10).
     weight_init_std : float, default 0.01
         Standard deviation of the normal draw for W1 and W2; biases start at 0.
+    activation : {"sigmoid", "relu"}, default "sigmoid"
+        The hidden layer's activation: the sigmoid of chapter 4 (the book's net), or
+        the ReLU of chapter 5, offered by the lab of ``10_interactive_training.ipynb``.
+        Every method (predict, loss, both gradients) uses it.
     seed : int, optional
         Seed of the weight draw: the same seed gives the same network.
 
@@ -85,21 +106,35 @@ class TwoLayerNet:
     params : dict of numpy.ndarray
         ``W1`` (input, hidden), ``b1`` (hidden,), ``W2`` (hidden, output),
         ``b2`` (output,), all float64.
+    activation : str
+        ``"sigmoid"`` or ``"relu"``, as given.
 
     Examples
     --------
     >>> net = TwoLayerNet(784, 50, 10, seed=0)
     >>> {k: v.shape for k, v in net.params.items()}
     {'W1': (784, 50), 'b1': (50,), 'W2': (50, 10), 'b2': (10,)}
+    >>> TwoLayerNet(2, 8, 3, activation="relu", seed=0).activation
+    'relu'
     """
 
-    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, *, seed=None):
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        output_size,
+        weight_init_std=0.01,
+        *,
+        activation="sigmoid",
+        seed=None,
+    ):
         self.input_size = _checks.whole_number("input_size", input_size, 1)
         self.hidden_size = _checks.whole_number("hidden_size", hidden_size, 1)
         self.output_size = _checks.whole_number("output_size", output_size, 1)
         weight_init_std = _checks.finite_number("weight_init_std", weight_init_std)
         if weight_init_std < 0:
             raise ValueError(f"weight_init_std must be >= 0, got {weight_init_std!r}")
+        self.activation = _checks.choice("activation", activation, tuple(ACTIVATIONS))
         rng = np.random.default_rng(_checks.seed("seed", seed))
         self.params = {
             "W1": weight_init_std * rng.standard_normal((self.input_size, self.hidden_size)),
@@ -115,11 +150,12 @@ class TwoLayerNet:
         affine → softmax".
         """
         x = self._check_inputs(x)
+        activation, _ = ACTIVATIONS[self.activation]
         W1, W2 = self.params["W1"], self.params["W2"]
         b1, b2 = self.params["b1"], self.params["b2"]
         a1 = np.dot(x, W1) + b1
         self._check_finite(a1, x)
-        z1 = sigmoid(a1)
+        z1 = activation(a1)
         a2 = np.dot(z1, W2) + b2
         self._check_finite(a2, x)
         y = softmax(a2)
@@ -171,16 +207,18 @@ class TwoLayerNet:
         return grads
 
     def gradient(self, x, t):
-        """Gradient of the loss by backpropagation (chapter 5), for the same sigmoid net.
+        """Gradient of the loss by backpropagation (chapter 5), for the same net.
 
         Much faster than :meth:`numerical_gradient` and equal to it up to rounding.
         It is the exact gradient of the loss we report, -log(y_t + 1e-7): the 1e-7
         guard multiplies the book's (y - t) / batch by y_t / (y_t + 1e-7), a factor
         within 1e-7 of 1 unless y_t is tiny, so that numerical and backprop gradients
-        agree even where the net is confidently wrong.
+        agree even where the net is confidently wrong. Through the hidden layer the
+        derivative of its activation is used: ``sigmoid_grad(a1)``, or ``relu_grad(a1)``
+        (1 where a1 > 0, else 0) for a ReLU net.
 
-        Taught in ``07_two_layer_net.ipynb``, section "A preview of backpropagation,
-        used as a check".
+        Taught in ``07_two_layer_net.ipynb``, section "Backpropagation, derived for this
+        net"; the ReLU net is used by the lab of ``10_interactive_training.ipynb``.
 
         Returns
         -------
@@ -188,13 +226,14 @@ class TwoLayerNet:
             Same keys and shapes as ``params``.
         """
         x, labels = self._check_batch(x, t)
+        activation, activation_grad = ACTIVATIONS[self.activation]
         W1, W2 = self.params["W1"], self.params["W2"]
         b1, b2 = self.params["b1"], self.params["b2"]
         batch_num = x.shape[0]
         # forward
         a1 = np.dot(x, W1) + b1
         self._check_finite(a1, x)
-        z1 = sigmoid(a1)
+        z1 = activation(a1)
         a2 = np.dot(z1, W2) + b2
         self._check_finite(a2, x)
         y = softmax(a2)
@@ -206,7 +245,7 @@ class TwoLayerNet:
         grads["W2"] = np.dot(z1.T, dy)
         grads["b2"] = dy.sum(axis=0)
         dz1 = np.dot(dy, W2.T)
-        da1 = sigmoid_grad(a1) * dz1
+        da1 = activation_grad(a1) * dz1
         grads["W1"] = np.dot(x.T, da1)
         grads["b1"] = da1.sum(axis=0)
         return grads

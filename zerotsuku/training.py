@@ -25,8 +25,9 @@ SAMPLINGS = ("epoch", "replacement")
 class TrainingHistory:
     """What happened during :func:`train`.
 
-    Used by ``08_minibatch_training.ipynb``, section "Training on MNIST with epochs", and
-    by the lab of ``09_interactive_training.ipynb``.
+    Used by ``08_minibatch_training.ipynb``, section "Mini-batches, iterations and
+    epochs", by ``09_training_on_mnist.ipynb`` and by the lab of
+    ``10_interactive_training.ipynb``.
 
     Attributes
     ----------
@@ -45,7 +46,8 @@ class TrainingHistory:
     diverged : bool
         True if the loss became NaN or infinite; training stopped there.
     settings : dict
-        The arguments of the run, for labels and reproduction.
+        The arguments of the run, for labels and reproduction, with the network's
+        sizes and hidden ``activation`` when it has them.
     """
 
     train_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -339,7 +341,7 @@ class _Record:
         self.network, self.train_data, self.test_data = network, train_data, test_data
         self.iter_per_epoch = max(len(train_data[0]) // settings["batch_size"], 1)
         self.settings = {**settings, "train_size": len(train_data[0])}
-        for name in ("input_size", "hidden_size", "output_size"):
+        for name in ("input_size", "hidden_size", "output_size", "activation"):
             if hasattr(network, name):
                 self.settings[name] = getattr(network, name)
         self.losses, self.train_acc, self.test_acc, self.acc_iters = [], [], [], []
