@@ -103,7 +103,7 @@ def test_a_run_stopped_by_its_time_limit_says_so_in_the_title():
     assert run.stopped
     fig = draw_figure([run.history], run.network, run.data)
     assert fig._suptitle.get_text().endswith(
-        " · iters 60 · init std 1 · backprop · seed 0 · stopped at iteration 3"
+        " · backprop · seed 0 · sigmoid · label noise 0 · stopped at iteration 3"
     )
     assert len(fig.axes[0].get_lines()[0].get_xdata()) == 3
 

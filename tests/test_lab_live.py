@@ -210,3 +210,50 @@ def test_the_code_toggle_shows_the_code():
     assert "history = train(" in lab.code_view.value
     lab.controls["hidden_size"].value = 5
     assert "TwoLayerNet(2, 5, 2," in lab.code_view.value
+
+
+# ------------------------------------------------------------------ data and activation controls
+
+
+@pytest.mark.parametrize("name", ["spiral3", "blobs3"])
+def test_three_class_data_train_and_draw_one_colour_per_class(name):
+    lab = TrainingLab(dataset=name, iters_num=40)
+    assert lab.run.data.num_classes == 3 and lab.network.output_size == 3
+    assert sorted(set(lab.run.data.t_train.tolist())) == [0, 1, 2]
+    legend = lab._live_figure  # none yet: drawn whole
+    assert legend is None and bytes(lab.image.value).startswith(PNG)
+    lab.play.playing = True
+    tick(lab, 2)
+    assert bytes(lab.image.value).startswith(JPEG)
+
+
+def test_relu_trains_through_the_lab_and_its_code():
+    lab = TrainingLab(activation="relu", iters_num=40)
+    assert lab.network.activation == "relu"
+    namespace = {}
+    exec(lab.code, namespace)
+    assert namespace["history"].final_loss == lab.history.final_loss
+    lab.controls["activation"].value = "sigmoid"
+    assert lab.network.activation == "sigmoid"
+
+
+def test_label_noise_flips_training_labels_only_and_the_code_follows():
+    lab = TrainingLab(iters_num=40)
+    clean = lab.run.data
+    lab.controls["label_noise"].value = 0.2
+    noisy = lab.run.data
+    assert (noisy.t_train != clean.t_train).sum() == 40
+    np.testing.assert_array_equal(noisy.t_val, clean.t_val)
+    np.testing.assert_array_equal(noisy.t_test, clean.t_test)
+    assert "label_noise=0.2" in lab.code
+    namespace = {}
+    exec(lab.code, namespace)
+    assert namespace["history"].final_loss == lab.history.final_loss
+
+
+def test_playing_with_relu_and_noise_is_train_bit_for_bit():
+    settings = {"activation": "relu", "label_noise": 0.1, "dataset": "spiral3"}
+    live = LiveRun(**settings)
+    for chunk in (3, 17, 20):
+        live.advance(chunk)
+    assert same_params(live.network, run_experiment(iters_num=40, **settings).network)

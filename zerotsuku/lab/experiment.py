@@ -21,16 +21,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import choice, positive_number, whole_number
-from ..datasets import TOY_DATASETS, dummy_dataset, load_mnist, split_validation, toy_dataset
+from .._checks import choice, finite_number, positive_number, whole_number
+from ..datasets import (
+    TOY_CLASSES,
+    TOY_DATASETS,
+    dummy_dataset,
+    flip_labels,
+    load_mnist,
+    split_validation,
+    toy_dataset,
+)
 from ..fast_gradient import fast_numerical_gradient
 from ..networks import TwoLayerNet
 from ..training import GRADIENTS, TrainingHistory, _batches, _loss_or_nan, train
 
 __all__ = [
     "DATASETS",
+    "ACTIVATION_NAMES",
     "DEFAULTS",
     "GRADIENT_NAMES",
+    "MAX_LABEL_NOISE",
     "TIME_LIMIT",
     "LabData",
     "LabRun",
@@ -45,8 +55,15 @@ __all__ = [
     "summary",
 ]
 
-DATASETS = ("circles", "moons", "xor", "gauss", "spiral", "dummy", "mnist")
-"""Data sets of the lab: five 2-D problems, the unlearnable dummy data, MNIST digits."""
+DATASETS = ("circles", "moons", "xor", "gauss", "spiral", "spiral3", "blobs3", "dummy", "mnist")
+"""Data sets of the lab: five two-class and two three-class 2-D problems, the unlearnable
+dummy data, MNIST digits."""
+
+ACTIVATION_NAMES = {"sigmoid": "sigmoid (chapter 4)", "relu": "ReLU (chapter 5)"}
+"""The hidden activations of :class:`~zerotsuku.networks.TwoLayerNet`, as the lab names them."""
+
+MAX_LABEL_NOISE = 0.5
+"""The largest share of training labels the lab flips."""
 
 DEFAULTS = {
     "dataset": "circles",
@@ -57,6 +74,8 @@ DEFAULTS = {
     "weight_init_std": 1.0,
     "gradient": "backprop",
     "seed": 0,
+    "activation": "sigmoid",
+    "label_noise": 0.0,
 }
 """Start settings: a 2-D problem that a small net learns in well under a second."""
 
@@ -129,12 +148,16 @@ def _frozen(*arrays):
     return arrays
 
 
-@functools.cache
-def lab_data(name):
+def lab_data(name, label_noise=0.0):
     """The data set ``name`` as the lab uses it (cached, read-only arrays).
 
     Parameters
     ----------
+    label_noise : float, default 0.0
+        Share of the training labels flipped to another class (at most
+        :data:`MAX_LABEL_NOISE`; seeded, see :func:`~zerotsuku.datasets.flip_labels`).
+        The validation and test labels stay clean, so over-fitting the noise shows as a
+        gap between training and validation accuracy.
     name : {"circles", "moons", "xor", "gauss", "spiral", "dummy", "mnist"}
         A 2-D problem has 200 training points (seed 0), 200 fresh validation points
         (seed 2) and 200 fresh test points (seed 1): its generator makes as many points
@@ -161,16 +184,30 @@ def lab_data(name):
     [3200, 800]
     """
     choice("name", name, DATASETS)
+    return _lab_data(name, float(_label_noise(label_noise)))
+
+
+@functools.cache
+def _lab_data(name, label_noise):
+    """:func:`lab_data` of checked arguments, cached: one LabData per data set and noise."""
     if name in TOY_DATASETS:
-        parts = [toy_dataset(name, TOY_SAMPLES, seed=seed) for seed in TOY_SEEDS.values()]
+        parts = [
+            toy_dataset(name, TOY_SAMPLES, seed=seed, label_noise=label_noise * (part == "train"))
+            for part, seed in TOY_SEEDS.items()
+        ]
         note = (
             f"{name}: {TOY_SAMPLES} training points; {TOY_SAMPLES} fresh validation points "
             f"and {TOY_SAMPLES} fresh test points"
         )
-        return LabData(name, *_frozen(*_flat(parts)), num_classes=2, note=note)
+        if label_noise:
+            note += f"; {label_noise:.0%} of the training labels flipped"
+        arrays = _frozen(*_flat(parts))
+        return LabData(name, *arrays, num_classes=TOY_CLASSES[name], note=note)
     if name == "dummy":
         parts = [dummy_dataset(seed=seed) for seed in TOY_SEEDS.values()]
         labelled = [(x, rows.argmax(axis=1)) for x, rows in parts]
+        x, t = labelled[0]
+        labelled[0] = (x, flip_labels(t, label_noise, num_classes=2, seed=0))
         return LabData(name, *_frozen(*_flat(labelled)), num_classes=2, note=DUMMY_NOTE)
     (x, t), test = load_mnist(source="bundled")
     train_part, validation = split_validation(x, t, MNIST_VALIDATION_RATE, seed=0)
@@ -178,11 +215,20 @@ def lab_data(name):
         a.astype(np.int64) if i % 2 else a.astype(np.float64)
         for i, a in enumerate(_flat([train_part, validation, test]))
     ]
+    arrays[1] = flip_labels(arrays[1], label_noise, num_classes=10, seed=0)
     note = (
         f"mnist: {len(arrays[1]):,} training and {len(arrays[3]):,} validation digits (split "
         f"from the bundled 4,000 training images), {len(arrays[5]):,} test digits"
     )
     return LabData(name, *_frozen(*arrays), num_classes=10, note=note)
+
+
+def _label_noise(value):
+    """``value`` checked as a share of labels to flip, 0 to MAX_LABEL_NOISE."""
+    value = finite_number("label_noise", value)
+    if not 0 <= value <= MAX_LABEL_NOISE:
+        raise ValueError(f"label_noise must be between 0 and {MAX_LABEL_NOISE}, got {value}")
+    return value
 
 
 def _flat(pairs):
@@ -212,11 +258,13 @@ def full_settings(**settings):
     s = {**DEFAULTS, **settings}
     choice("dataset", s["dataset"], DATASETS)
     choice("gradient", s["gradient"], GRADIENTS)
+    choice("activation", s["activation"], tuple(ACTIVATION_NAMES))
+    s["label_noise"] = _label_noise(s["label_noise"])
     for name, low in (("hidden_size", 1), ("batch_size", 1), ("iters_num", 1), ("seed", 0)):
         s[name] = whole_number(name, s[name], low)
     for name in ("learning_rate", "weight_init_std"):
         s[name] = positive_number(name, s[name])
-    s["batch_size"] = min(s["batch_size"], lab_data(s["dataset"]).train_size)
+    s["batch_size"] = min(s["batch_size"], lab_data(s["dataset"], s["label_noise"]).train_size)
     return s
 
 
@@ -334,7 +382,12 @@ def _watch(callback, time_limit, iters_num):
 def _fresh_network(s, data):
     """The untrained net of the settings ``s`` (its start weights drawn with ``s["seed"]``)."""
     return TwoLayerNet(
-        data.input_size, s["hidden_size"], data.num_classes, s["weight_init_std"], seed=s["seed"]
+        data.input_size,
+        s["hidden_size"],
+        data.num_classes,
+        s["weight_init_std"],
+        seed=s["seed"],
+        activation=s["activation"],
     )
 
 
@@ -381,7 +434,7 @@ def run_experiment(*, time_limit=None, stop_on_interrupt=False, callback=None, *
     reason = refusal(**s)
     if reason is not None:
         raise ValueError(reason)
-    data = lab_data(s["dataset"])
+    data = lab_data(s["dataset"], s["label_noise"])
     network = _fresh_network(s, data)
     interrupted = False
     try:
@@ -514,7 +567,7 @@ class LiveRun:
         reason = refusal(**self.settings)
         if reason is not None:
             raise ValueError(reason)
-        self.data = lab_data(self.settings["dataset"])
+        self.data = lab_data(self.settings["dataset"], self.settings["label_noise"])
         self.network = _fresh_network(self.settings, self.data)
         self._start = {key: value.copy() for key, value in self.network.params.items()}
         self.reset()
@@ -665,7 +718,8 @@ def run_code(settings, iterations):
     """
     s = full_settings(**{key: value for key, value in settings.items() if key in DEFAULTS})
     iterations = whole_number("iterations", iterations, 0)
-    data = lab_data(s["dataset"])
+    data = lab_data(s["dataset"], s["label_noise"])
+    noise = f", label_noise={s['label_noise']!r}" if s["label_noise"] else ""
     if s["dataset"] in TOY_DATASETS:
         lines = [
             "from zerotsuku.datasets import toy_dataset",
@@ -674,7 +728,7 @@ def run_code(settings, iterations):
             "",
             *(
                 f"x_{part}, t_{part} = toy_dataset({s['dataset']!r}, {TOY_SAMPLES}, "
-                f"seed={TOY_SEEDS[name]})"
+                f"seed={TOY_SEEDS[name]}{noise if part == 'train' else ''})"
                 for part, name in (("train", "train"), ("val", "validation"), ("test", "test"))
             ),
         ]
@@ -684,14 +738,15 @@ def run_code(settings, iterations):
             "from zerotsuku.networks import TwoLayerNet",
             "from zerotsuku.training import train",
             "",
-            f"data = lab_data({s['dataset']!r})  # {data.note}",
+            f"data = lab_data({s['dataset']!r}{noise})  # {data.note}",
             "x_train, t_train = data.x_train, data.t_train",
             "x_val, t_val = data.x_val, data.t_val",
             "x_test, t_test = data.x_test, data.t_test",
         ]
     lines += [
         f"network = TwoLayerNet({data.input_size}, {s['hidden_size']}, {data.num_classes}, "
-        f"weight_init_std={s['weight_init_std']!r}, seed={s['seed']})",
+        f"weight_init_std={s['weight_init_std']!r}, seed={s['seed']}, "
+        f"activation={s['activation']!r})",
         "history = train(",
         "    network,",
         "    x_train,",

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from ..functions import sigmoid
+from ..networks import ACTIVATIONS
 from ..plotting import PALETTE, STYLE, plot_decision_boundary, plot_loss, smooth
 from ..plotting.boundaries import _grid_axes, _shading, _to_probabilities
 from ..plotting.style import _class_colors
@@ -73,6 +74,8 @@ _SHORT_NAMES = {
     "weight_init_std": "init std",
     "gradient": "gradient",
     "seed": "seed",
+    "activation": "activation",
+    "label_noise": "label noise",
 }
 
 
@@ -91,6 +94,8 @@ def describe(settings, keys=None):
         value = settings[key]
         if key == "gradient":
             parts.append(GRADIENT_NAMES.get(value, str(value)))
+        elif key == "activation":
+            parts.append({"relu": "ReLU"}.get(value, str(value)))
         elif key == "dataset" and keys is None:
             parts.append(str(value))
         elif isinstance(value, float):
@@ -205,7 +210,7 @@ def _draw_model(ax, network, data, resolution=BOUNDARY_RESOLUTION):
 def unit_maps(network, data, resolution=UNIT_RESOLUTION):
     """What the first ``MAX_UNITS`` hidden units show: maps over the plane, or weights.
 
-    For 2-D data, each unit's output (the sigmoid of its weighted input) on a
+    For 2-D data, each unit's output (its activation of its weighted input) on a
     ``resolution`` x ``resolution`` grid over the data; for MNIST, each unit's 784
     incoming weights as a 28 x 28 image. Returns ``(maps, (low, high))``: an array of
     shape (units, rows, cols) and the colour range.
@@ -221,9 +226,11 @@ def unit_maps(network, data, resolution=UNIT_RESOLUTION):
     gx, gy = _grid_axes(data.x_train.copy(), BOUNDARY_MARGIN, resolution)
     xx, yy = np.meshgrid(gx, gy)
     grid = np.column_stack([xx.ravel(), yy.ravel()])
+    activation = ACTIVATIONS[getattr(network, "activation", "sigmoid")][0]
     with np.errstate(over="ignore"):
-        outputs = sigmoid(grid @ W1 + b1)
-    return outputs.T.reshape(-1, resolution, resolution), (0.0, 1.0)
+        outputs = activation(grid @ W1 + b1)
+    top = 1.0 if activation is sigmoid else float(outputs.max()) or 1.0  # ReLU: 0 up
+    return outputs.T.reshape(-1, resolution, resolution), (0.0, top)
 
 
 def draw_hidden_units(fig, slot, network, data):

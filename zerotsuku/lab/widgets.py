@@ -32,9 +32,11 @@ import numpy as np
 from .._checks import positive_number
 from ..training import GRADIENTS
 from .experiment import (
+    ACTIVATION_NAMES,
     DEFAULTS,
     DUMMY_NOTE,
     GRADIENT_NAMES,
+    MAX_LABEL_NOISE,
     TIME_LIMIT,
     LiveRun,
     full_settings,
@@ -84,6 +86,8 @@ DATASET_LABELS = {
     "xor": "xor (2-D)",
     "gauss": "gauss (2-D)",
     "spiral": "spiral (2-D)",
+    "spiral3": "three-arm spiral (2-D, 3 classes)",
+    "blobs3": "three blobs (2-D, 3 classes)",
     "dummy": "dummy (random labels)",
     "mnist": "MNIST digits",
 }
@@ -377,7 +381,7 @@ class TrainingLab:
             layout=widgets.Layout(margin="4px 0 0 0", align_items="center", grid_gap="8px"),
         )
         title = widgets.HTML(
-            "<b>Training lab</b> — a two-layer net (numpy, sigmoid hidden layer) retrains "
+            "<b>Training lab</b> — a two-layer net (numpy, sigmoid or ReLU hidden layer) retrains "
             "whenever you change a setting; ▶ trains it before your eyes"
         )
         parts = [title, grid, buttons, player, self.progress, self.status, self.image]
@@ -580,6 +584,16 @@ def _make_controls(s):
             value=s["weight_init_std"], description="init weight std", **log_slider
         ),
         "gradient": dropdown("gradient", "gradient", {g: GRADIENT_NAMES[g] for g in GRADIENTS}),
+        "activation": dropdown("activation", "hidden activation", ACTIVATION_NAMES),
+        "label_noise": widgets.FloatSlider(
+            value=s["label_noise"],
+            min=0.0,
+            max=MAX_LABEL_NOISE,
+            step=0.05,
+            description="label noise",
+            readout_format=".0%",
+            **common,
+        ),
         "seed": widgets.BoundedIntText(
             value=s["seed"], min=0, max=2**31 - 1, description="seed", **common
         ),
