@@ -143,7 +143,7 @@ def test_a_live_figure_redraws_its_moving_parts_frame_after_frame(name):
         frames.append(figure.frame(run.history, run.network))
     assert all(f.startswith(b"\xff\xd8") for f in frames)
     assert len(set(frames)) == 3
-    assert "iteration 30 of 300" in figure.counter.get_text()
+    assert "iteration 30 of 300" in figure.counter.get_text() and figure.x_end == 100
 
 
 def test_a_live_figure_gives_up_on_a_loss_off_its_axis():
@@ -197,3 +197,15 @@ def test_a_live_figure_updates_the_hidden_unit_maps():
     maps, _ = figure.unit_maps(run.network, run.data, figure.PREVIEW_UNIT_RESOLUTION)
     np.testing.assert_array_equal(after, maps[0])
     assert after.shape != before.shape or not np.array_equal(after, before)
+
+
+def test_a_live_figure_asks_for_a_longer_axis_when_the_run_passes_its_end():
+    from zerotsuku.lab.figure import LiveFigure
+
+    live = live_run_at(0)
+    run = live.lab_run()
+    figure_ = LiveFigure([run.history], run.network, run.data)
+    live.advance(figure_.x_end + 1)
+    run = live.lab_run()
+    assert figure_.frame(run.history, run.network) is None
+    assert LiveFigure([run.history], run.network, run.data).x_end == 2 * live.done

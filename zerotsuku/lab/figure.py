@@ -49,6 +49,9 @@ UNIT_CMAP = "RdBu_r"
 BOUNDARY_RESOLUTION = 100
 """Grid points per axis of the decision-boundary shading."""
 
+MIN_AXIS = 100
+"""Iterations the loss axis spans at least while playing (it doubles when the run passes it)."""
+
 PREVIEW_RESOLUTION = 40
 """Grid points per axis of the shading while the lab plays (the pause redraws it finely)."""
 
@@ -378,9 +381,10 @@ class LiveFigure:
     image; each frame restores that image and draws on it the parts that move: the loss
     curve, the accuracy lines, the boundary shading (at :data:`PREVIEW_RESOLUTION`) with the
     points on top, or the per-digit bars, and the title with the iteration count. The axes
-    limits stay fixed meanwhile (the loss axis is made with room to spare); a loss outside
-    them, or weights no longer finite, make :meth:`frame` answer None, and the lab draws
-    the frame whole (and a new LiveFigure) instead.
+    limits stay fixed meanwhile (the loss axis is made with room to spare, the iteration
+    axis twice as long as the run so far); a run past them, or weights no longer finite,
+    make :meth:`frame` answer None, and the lab makes a new LiveFigure, or draws the frame
+    whole.
 
     Parameters
     ----------
@@ -395,6 +399,8 @@ class LiveFigure:
         current = histories[-1]
         self.data, self.log_scale = data, log_scale
         self.iters_num = max(current.settings["iters_num"], 1)
+        # The iteration axis grows by doubling as the run goes (each time drawn anew).
+        self.x_end = min(self.iters_num, max(MIN_AXIS, 2 * len(current.train_loss)))
         self.fig = draw_figure(
             histories, network, data, log_scale=log_scale, resolution=PREVIEW_RESOLUTION
         )
@@ -422,7 +428,7 @@ class LiveFigure:
         start = network.loss(self.data.x_train, self.data.t_train)
         top = 1.25 * max(finite.max(initial=0.0), start, np.log(self.data.num_classes))
         self.loss_range = (1e-3 if self.log_scale else 0.0, top)
-        ax.set_xlim(0, self.iters_num)
+        ax.set_xlim(0, self.x_end)
         ax.set_ylim(*self.loss_range)
         self.raw_line = ax.plot([], [], color=PALETTE[0], lw=1.0, alpha=0.3, zorder=2)[0]
         self.smooth_line = ax.plot([], [], color=PALETTE[0], lw=2.5, zorder=3)[0]
@@ -434,7 +440,7 @@ class LiveFigure:
             line.remove()
         for text in list(ax.texts):  # "no accuracy yet"
             text.remove()
-        ax.set_xlim(0, self.iters_num / history.iter_per_epoch)
+        ax.set_xlim(0, self.x_end / history.iter_per_epoch)
         self.train_acc = ax.plot([], [], color=PALETTE[0], marker="o", ms=4)[0]
         self.val_acc = ax.plot([], [], color=PALETTE[0], ls="--", marker="o", ms=4)[0]
         self.moving += [self.train_acc, self.val_acc]
@@ -466,7 +472,7 @@ class LiveFigure:
             self.loss_range[0] <= losses.min() and losses.max() <= self.loss_range[1]
         ):
             return None
-        if len(losses) > self.iters_num:
+        if len(losses) > self.x_end:
             return None
         iters = np.arange(1, len(losses) + 1)
         self.raw_line.set_data(iters, losses)

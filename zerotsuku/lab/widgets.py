@@ -335,9 +335,9 @@ class TrainingLab:
             self.code_view.value = f"<pre>{html.escape(self.code)}</pre>"
 
     def _on_pause(self, change):
-        """Paused mid-run: the picture drawn whole and the summary of where the run is."""
+        """Paused mid-run: the summary of where the run is (the picture is already there)."""
         if not change["new"] and self.live is not None and not self.live.finished:
-            self._show_live(final=True)
+            self._show_result()
 
     def _show_live(self, final):
         self.run = self.live.lab_run()
