@@ -163,24 +163,32 @@ def test_a_live_figure_gives_up_on_a_loss_off_its_axis():
 def test_each_hidden_unit_gets_a_small_map(name, hidden, shape):
     run = run_experiment(dataset=name, hidden_size=hidden, iters_num=20)
     fig = draw_figure([run.history], run.network, run.data)
-    units = fig.axes[3:]
-    assert len(units) == hidden
-    assert all(ax.images[0].get_array().shape == shape for ax in units)
     maps, _ = figure.unit_maps(run.network, run.data)
-    np.testing.assert_array_equal(units[-1].images[0].get_array(), maps[-1])
-    if name == "mnist":  # the weights into the last unit, as a 28 x 28 image
-        np.testing.assert_array_equal(maps[-1].ravel(), run.network.params["W1"][:, -1])
+    assert maps.shape == (hidden, *shape)
+    shown = fig.axes[3].images[0].get_array()
+    np.testing.assert_array_equal(np.ma.filled(shown, np.nan), figure.unit_mosaic(maps))
+    if name == "mnist":  # the weights into the last unit, upright with origin="lower"
+        np.testing.assert_array_equal(maps[-1][::-1].ravel(), run.network.params["W1"][:, -1])
     else:  # its output at the lower-left corner of the grid
         corner = run.data.x_train.min(axis=0) - figure.BOUNDARY_MARGIN
         z = 1 / (1 + np.exp(-(corner @ run.network.params["W1"] + run.network.params["b1"])))
         assert maps[-1][0, 0] == pytest.approx(z[-1])
 
 
+def test_the_mosaic_puts_the_first_unit_top_left_with_gaps():
+    maps = np.arange(5 * 2 * 2, dtype=float).reshape(5, 2, 2)
+    mosaic = figure.unit_mosaic(maps)
+    assert mosaic.shape == (2 * 3 - 1, 4 * 3 - 1)
+    np.testing.assert_array_equal(mosaic[3:5, 0:2], maps[0])  # top row (origin="lower")
+    np.testing.assert_array_equal(mosaic[0:2, 0:2], maps[4])
+    assert np.isnan(mosaic[2]).all() and np.isnan(mosaic[0:2, 3:]).all()
+
+
 def test_more_than_16_hidden_units_are_summarised():
     run = run_experiment(hidden_size=40, iters_num=20)
     fig = draw_figure([run.history], run.network, run.data)
-    assert len(fig.axes) == 3 + figure.MAX_UNITS
-    assert any("first 16 of 40 shown" in t.get_text() for t in fig.texts)
+    assert figure.unit_maps(run.network, run.data)[0].shape[0] == figure.MAX_UNITS
+    assert "first 16 of 40 shown" in fig.axes[3].get_title()
 
 
 def test_a_live_figure_updates_the_hidden_unit_maps():
@@ -189,14 +197,12 @@ def test_a_live_figure_updates_the_hidden_unit_maps():
     live = live_run_at(0, dataset="spiral", hidden_size=4)
     run = live.lab_run()
     figure_ = LiveFigure([run.history], run.network, run.data)
-    before = figure_.unit_images[0].get_array().copy()
     live.advance(30)
     run = live.lab_run()
     figure_.frame(run.history, run.network)
-    after = figure_.unit_images[0].get_array()
     maps, _ = figure.unit_maps(run.network, run.data, figure.PREVIEW_UNIT_RESOLUTION)
-    np.testing.assert_array_equal(after, maps[0])
-    assert after.shape != before.shape or not np.array_equal(after, before)
+    shown = np.ma.filled(figure_.unit_image.get_array(), np.nan)
+    np.testing.assert_array_equal(shown, figure.unit_mosaic(maps))
 
 
 def test_a_live_figure_asks_for_a_longer_axis_when_the_run_passes_its_end():

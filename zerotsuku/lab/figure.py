@@ -215,7 +215,8 @@ def unit_maps(network, data, resolution=UNIT_RESOLUTION):
 
     For 2-D data, each unit's output (its activation of its weighted input) on a
     ``resolution`` x ``resolution`` grid over the data; for MNIST, each unit's 784
-    incoming weights as a 28 x 28 image. Returns ``(maps, (low, high))``: an array of
+    incoming weights as a 28 x 28 image (rows bottom up, as the maps are drawn). Returns
+    ``(maps, (low, high))``: an array of
     shape (units, rows, cols) and the colour range.
 
     Used by :func:`draw_hidden_units` and :class:`LiveFigure`.
@@ -223,7 +224,7 @@ def unit_maps(network, data, resolution=UNIT_RESOLUTION):
     W1, b1 = network.params["W1"][:, :MAX_UNITS], network.params["b1"][:MAX_UNITS]
     if data.input_size != 2:
         side = int(round(np.sqrt(data.input_size)))
-        maps = W1.T.reshape(-1, side, side)
+        maps = W1.T.reshape(-1, side, side)[:, ::-1]  # upright when drawn with origin="lower"
         top = float(np.abs(maps).max()) or 1.0
         return maps, (-top, top)
     gx, gy = _grid_axes(data.x_train.copy(), BOUNDARY_MARGIN, resolution)
@@ -236,46 +237,49 @@ def unit_maps(network, data, resolution=UNIT_RESOLUTION):
     return outputs.T.reshape(-1, resolution, resolution), (0.0, top)
 
 
-def draw_hidden_units(fig, slot, network, data):
-    """A 4 x 4 grid of small maps, one per hidden unit, in the gridspec ``slot``.
+def unit_mosaic(maps):
+    """The maps of ``unit_maps`` tiled four to a row, first row on top, NaN gaps between.
 
-    Returns the list of their images (for :class:`LiveFigure` to update).
+    Used by :func:`draw_hidden_units` and :class:`LiveFigure`: one image is far cheaper
+    to draw than one axes per unit.
+    """
+    count, rows, cols = maps.shape
+    gap = max(1, rows // 10)
+    lines = -(-count // 4)
+    mosaic = np.full((lines * (rows + gap) - gap, 4 * (cols + gap) - gap), np.nan)
+    for k, values in enumerate(maps):
+        line, column = divmod(k, 4)
+        y, x = (lines - 1 - line) * (rows + gap), column * (cols + gap)  # origin="lower"
+        mosaic[y : y + rows, x : x + cols] = values
+    return mosaic
+
+
+def draw_hidden_units(fig, slot, network, data):
+    """One small map per hidden unit (4 to a row, at most ``MAX_UNITS``) in ``slot``.
+
+    Returns the mosaic's image (None if the weights are no longer finite).
 
     Used by :func:`draw_figure`.
     """
     hidden = network.params["W1"].shape[1]
-    cells = slot.subgridspec(4, 4, wspace=0.06, hspace=0.06)
-    finite = all(np.isfinite(p).all() for p in network.params.values())
-    maps, (low, high) = unit_maps(network, data) if finite else (None, (0, 1))
-    images = []
-    for k in range(min(hidden, MAX_UNITS)):
-        ax = fig.add_subplot(cells[k // 4, k % 4])
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if maps is not None:
-            images.append(
-                ax.imshow(
-                    maps[k],
-                    cmap=UNIT_CMAP,
-                    vmin=low,
-                    vmax=high,
-                    origin="lower",
-                    interpolation="nearest",
-                    aspect="auto",
-                )
-            )
+    ax = fig.add_subplot(slot)
+    ax.set_axis_off()
     what = "output over the plane" if data.input_size == 2 else "weights in, 28 × 28"
     more = f"\nfirst {MAX_UNITS} of {hidden} shown" if hidden > MAX_UNITS else ""
-    box = slot.get_position(fig)
-    fig.text(
-        (box.x0 + box.x1) / 2,
-        box.y1 + 0.015,
-        f"Hidden units: {what}{more}",
-        ha="center",
-        va="bottom",
-        fontsize=11,
+    ax.set_title(f"Hidden units: {what}{more}", fontsize=11)
+    if not all(np.isfinite(p).all() for p in network.params.values()):
+        return None
+    maps, (low, high) = unit_maps(network, data)
+    cmap = mpl.colormaps[UNIT_CMAP].with_extremes(bad="white")
+    return ax.imshow(
+        unit_mosaic(maps),
+        cmap=cmap,
+        vmin=low,
+        vmax=high,
+        origin="lower",
+        interpolation="nearest",
+        aspect="auto",
     )
-    return images
 
 
 def draw_figure(
@@ -302,9 +306,9 @@ def draw_figure(
     -------
     matplotlib.figure.Figure
         Its first three axes: loss per iteration, training and validation accuracy per
-        epoch, decision boundary (or validation accuracy per digit); then one small axes
-        per hidden unit (at most :data:`MAX_UNITS`): its output over the input plane
-        (2-D data) or its incoming weights as a 28 x 28 image (MNIST).
+        epoch, decision boundary (or validation accuracy per digit), and the hidden units:
+        a mosaic of one small map per unit (at most :data:`MAX_UNITS`), its output over the
+        input plane (2-D data) or its incoming weights as a 28 x 28 image (MNIST).
 
     Used by :class:`~zerotsuku.lab.TrainingLab` (through :func:`render_png`).
     """
@@ -409,8 +413,8 @@ class LiveFigure:
         self._loss_lines(current, network)
         self._accuracy_lines(current)
         self._model_parts()
-        self.unit_images = [image for ax in self.fig.axes[3:] for image in ax.images]
-        self.moving += self.unit_images
+        self.unit_image = self.fig.axes[3].images[0] if self.fig.axes[3].images else None
+        self.moving += [self.unit_image] if self.unit_image is not None else []
         self.fig.suptitle(describe(current.settings), fontsize=13, x=0.45)
         self.counter = self.fig.text(0.005, 0.97, "", ha="left", va="top", fontsize=12)
         self.moving.append(self.counter)
@@ -485,11 +489,10 @@ class LiveFigure:
         else:
             for bar, height in zip(self.bars, _per_digit(network, self.data), strict=True):
                 bar.set_height(height)
-        if self.unit_images:
+        if self.unit_image is not None:
             maps, (low, high) = unit_maps(network, self.data, PREVIEW_UNIT_RESOLUTION)
-            for image, values in zip(self.unit_images, maps, strict=False):
-                image.set_data(values)
-                image.set_clim(low, high)
+            self.unit_image.set_data(unit_mosaic(maps))
+            self.unit_image.set_clim(low, high)
         self.counter.set_text(f"iteration {len(losses):,} of {self.iters_num:,}")
         canvas = self.fig.canvas
         with mpl.rc_context(STYLE):
