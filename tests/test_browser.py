@@ -5,7 +5,9 @@ temporary folder) on a copy of notebook 09, starts chromium itself and attaches 
 it, runs all cells, then moves the learning-rate slider with the keyboard. It checks that the
 lab shows exactly one plot, that the plot and the summary (validation accuracy, and the test
 accuracy as the final check) belong to the slider's value, and that the same holds after a
-burst of key presses. Screenshots go to tests/artifacts/; with
+burst of key presses. In between it presses Play, counts the frames a second, moves a slider
+while playing and presses Pause (the picture must stop changing). Screenshots go to
+tests/artifacts/ (the frame rate to lab_fps.txt); with
 ZEROTSUKU_UPDATE_SCREENSHOT=1 the README's docs/lab.png is rewritten too.
 
 Browser and server are stopped by their process ids in a ``finally`` block. Without chromium
@@ -52,15 +54,19 @@ START_SECONDS = 40  # JupyterLab up, notebook open
 RUN_ALL_SECONDS = 60  # all cells of notebook 09
 CHANGE_SECONDS = 20  # one retrain reaching the page
 BURST_SECONDS = 40  # twenty retrains, queued
-TOTAL_SECONDS = 110  # the whole test, then it fails (browser and server are still stopped)
+TOTAL_SECONDS = 130  # the whole test, then it fails (browser and server are still stopped)
 
 LAB = ".zerotsuku-lab"
 PLOT = ".zerotsuku-lab-plot"
 STATUS = ".zerotsuku-lab-status"
 RATE_SLIDER = f"{LAB} .zerotsuku-lab-learning_rate"
 HIDDEN_SLIDER = f"{LAB} .zerotsuku-lab-hidden_size"
+ITERS_SLIDER = f"{LAB} .zerotsuku-lab-iters_num"
 GRADIENT_MENU = f"{LAB} .zerotsuku-lab-gradient select"
 PROGRESS = ".zerotsuku-lab-progress"
+PLAY = f"{LAB} .zerotsuku-lab-play"
+COUNTER = f"{LAB} .zerotsuku-lab-counter"
+FPS_SECONDS = 3  # frames counted over this long while playing
 
 
 def require_browser():
@@ -331,9 +337,7 @@ def run_scenario(page, base, token):
         "xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')][1]"
     )
     lab_element.screenshot(path=ARTIFACTS / "lab_2_after_one_key.png")
-    if os.environ.get("ZEROTSUKU_UPDATE_SCREENSHOT") == "1":
-        README_SCREENSHOT.parent.mkdir(exist_ok=True)
-        lab_element.screenshot(path=README_SCREENSHOT)
+    check_play(page, base, token, lab_element)
 
     for _ in range(20):  # as fast as the keyboard goes: 10**0.1 -> 10**-1.9
         handle.press("ArrowLeft")
@@ -342,6 +346,56 @@ def run_scenario(page, base, token):
     page.screenshot(path=ARTIFACTS / "lab_3_after_burst.png")
     check_consistent(page, 10**-1.9)
     check_interrupt(page, base, token)
+
+
+def count_frames(page, seconds):
+    """Distinct pictures the lab's image shows during ``seconds`` (its src changes)."""
+    return page.evaluate(
+        """([plot, ms]) => new Promise((done) => {
+            const img = document.querySelector(plot);
+            const seen = new Set([img.getAttribute('src')]);
+            const watch = new MutationObserver(() => seen.add(img.getAttribute('src')));
+            watch.observe(img, {attributes: true, attributeFilter: ['src']});
+            setTimeout(() => { watch.disconnect(); done(seen.size - 1); }, ms);
+        })""",
+        [PLOT, seconds * 1000],
+    )
+
+
+def check_play(page, base, token, lab_element):
+    """Play redraws at 8 frames a second or more; a slider moved meanwhile restarts the run
+    and it plays on; Pause stops the picture within half a second; one image throughout."""
+    iterations = page.locator(f"{ITERS_SLIDER} .noUi-handle")
+    iterations.focus()
+    iterations.press("End")  # 5,000 iterations: the run outlasts the counting
+    wait_kernel_idle(base, token, CHANGE_SECONDS)
+    buttons = page.locator(f"{PLAY} button")
+    buttons.nth(0).click()  # the Play widget's buttons: play, pause, stop
+    page.wait_for_timeout(300)
+    fps = count_frames(page, FPS_SECONDS) / FPS_SECONDS
+    print(f"lab frames per second while playing: {fps:.1f}")
+    (ARTIFACTS / "lab_fps.txt").write_text(f"{fps:.2f}\n")
+    assert fps >= 8, f"{fps:.1f} frames a second while playing"
+    hidden = page.locator(f"{HIDDEN_SLIDER} .noUi-handle")
+    hidden.focus()
+    hidden.press("ArrowRight")  # hidden 10 -> 11 while playing: restarts from iteration 0
+    page.wait_for_function(
+        "(counter) => /iteration [0-9] of/.test(document.querySelector(counter).innerText)",
+        arg=COUNTER,
+    )
+    assert count_frames(page, 2.5) > 8, "it stopped playing after the slider move"
+    lab_element.screenshot(path=ARTIFACTS / "lab_5_playing.png")
+    buttons.nth(1).click()  # the second button pauses
+    page.wait_for_timeout(500)
+    paused = lab_state(page)
+    assert count_frames(page, 1.5) == 0, "the picture still changes half a second after Pause"
+    assert paused["plots"] == 1 and paused["images"] == 1, paused
+    wait_kernel_idle(base, token, CHANGE_SECONDS)
+    assert "Paused at iteration" in lab_state(page)["text"]
+    page.screenshot(path=ARTIFACTS / "lab_6_paused.png")
+    if os.environ.get("ZEROTSUKU_UPDATE_SCREENSHOT") == "1":
+        README_SCREENSHOT.parent.mkdir(exist_ok=True)
+        lab_element.screenshot(path=README_SCREENSHOT)
 
 
 def status_says(page, words):

@@ -25,7 +25,7 @@ def test_the_right_panel_is_the_boundary_or_the_accuracy_per_digit(name):
     expected = (
         "Validation accuracy per digit" if name == "mnist" else "Decision boundary (training data)"
     )
-    assert titles(fig) == ["Mini-batch loss (after each step)", "Accuracy per epoch", expected]
+    assert titles(fig)[:3] == ["Mini-batch loss (after each step)", "Accuracy per epoch", expected]
     assert fig._suptitle.get_text() == describe(run.history.settings)
 
 
@@ -103,7 +103,7 @@ def test_a_run_stopped_by_its_time_limit_says_so_in_the_title():
     assert run.stopped
     fig = draw_figure([run.history], run.network, run.data)
     assert fig._suptitle.get_text().endswith(
-        " · iters 60 · init std 1 · backprop · seed 0 · stopped at iteration 3"
+        " · backprop · seed 0 · sigmoid · label noise 0 · stopped at iteration 3"
     )
     assert len(fig.axes[0].get_lines()[0].get_xdata()) == 3
 
@@ -119,3 +119,99 @@ def test_drawing_leaves_pyplot_alone():
     run = run_experiment(**FAST)
     render_png([run.history], run.network, lab_data("circles"), log_scale=True)
     assert plt.get_fignums() == before
+
+
+def live_run_at(iterations, **settings):
+    from zerotsuku.lab.experiment import LiveRun
+
+    live = LiveRun(**settings)
+    live.advance(iterations)
+    return live
+
+
+@pytest.mark.parametrize("name", ["circles", "mnist"])
+def test_a_live_figure_redraws_its_moving_parts_frame_after_frame(name):
+    from zerotsuku.lab.figure import LiveFigure
+
+    live = live_run_at(0, dataset=name, hidden_size=5)
+    run = live.lab_run()
+    figure = LiveFigure([run.history], run.network, run.data)
+    frames = []
+    for _ in range(3):
+        live.advance(10)
+        run = live.lab_run()
+        frames.append(figure.frame(run.history, run.network))
+    assert all(f.startswith(b"\xff\xd8") for f in frames)
+    assert len(set(frames)) == 3
+    assert "iteration 30 of 300" in figure.counter.get_text() and figure.x_end == 100
+
+
+def test_a_live_figure_gives_up_on_a_loss_off_its_axis():
+    from zerotsuku.lab.figure import LiveFigure
+
+    live = live_run_at(5)
+    run = live.lab_run()
+    figure = LiveFigure([run.history], run.network, run.data)
+    history = run.history
+    history.train_loss = history.train_loss * 0 + 10 * figure.loss_range[1]
+    assert figure.frame(history, run.network) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "hidden", "shape"), [("spiral", 5, (32, 32)), ("mnist", 3, (28, 28))]
+)
+def test_each_hidden_unit_gets_a_small_map(name, hidden, shape):
+    run = run_experiment(dataset=name, hidden_size=hidden, iters_num=20)
+    fig = draw_figure([run.history], run.network, run.data)
+    maps, _ = figure.unit_maps(run.network, run.data)
+    assert maps.shape == (hidden, *shape)
+    shown = fig.axes[3].images[0].get_array()
+    np.testing.assert_array_equal(np.ma.filled(shown, np.nan), figure.unit_mosaic(maps))
+    if name == "mnist":  # the weights into the last unit, upright with origin="lower"
+        np.testing.assert_array_equal(maps[-1][::-1].ravel(), run.network.params["W1"][:, -1])
+    else:  # its output at the lower-left corner of the grid
+        corner = run.data.x_train.min(axis=0) - figure.BOUNDARY_MARGIN
+        z = 1 / (1 + np.exp(-(corner @ run.network.params["W1"] + run.network.params["b1"])))
+        assert maps[-1][0, 0] == pytest.approx(z[-1])
+
+
+def test_the_mosaic_puts_the_first_unit_top_left_with_gaps():
+    maps = np.arange(5 * 2 * 2, dtype=float).reshape(5, 2, 2)
+    mosaic = figure.unit_mosaic(maps)
+    assert mosaic.shape == (2 * 3 - 1, 4 * 3 - 1)
+    np.testing.assert_array_equal(mosaic[3:5, 0:2], maps[0])  # top row (origin="lower")
+    np.testing.assert_array_equal(mosaic[0:2, 0:2], maps[4])
+    assert np.isnan(mosaic[2]).all() and np.isnan(mosaic[0:2, 3:]).all()
+
+
+def test_more_than_16_hidden_units_are_summarised():
+    run = run_experiment(hidden_size=40, iters_num=20)
+    fig = draw_figure([run.history], run.network, run.data)
+    assert figure.unit_maps(run.network, run.data)[0].shape[0] == figure.MAX_UNITS
+    assert "first 16 of 40 shown" in fig.axes[3].get_title()
+
+
+def test_a_live_figure_updates_the_hidden_unit_maps():
+    from zerotsuku.lab.figure import LiveFigure
+
+    live = live_run_at(0, dataset="spiral", hidden_size=4)
+    run = live.lab_run()
+    figure_ = LiveFigure([run.history], run.network, run.data)
+    live.advance(30)
+    run = live.lab_run()
+    figure_.frame(run.history, run.network)
+    maps, _ = figure.unit_maps(run.network, run.data, figure.PREVIEW_UNIT_RESOLUTION)
+    shown = np.ma.filled(figure_.unit_image.get_array(), np.nan)
+    np.testing.assert_array_equal(shown, figure.unit_mosaic(maps))
+
+
+def test_a_live_figure_asks_for_a_longer_axis_when_the_run_passes_its_end():
+    from zerotsuku.lab.figure import LiveFigure
+
+    live = live_run_at(0)
+    run = live.lab_run()
+    figure_ = LiveFigure([run.history], run.network, run.data)
+    live.advance(figure_.x_end + 1)
+    run = live.lab_run()
+    assert figure_.frame(run.history, run.network) is None
+    assert LiveFigure([run.history], run.network, run.data).x_end == 2 * live.done

@@ -17,13 +17,15 @@ from .experiment import (
     TIME_LIMIT,
     LabData,
     LabRun,
+    LiveRun,
     full_settings,
     lab_data,
     refusal,
+    run_code,
     run_experiment,
     summary,
 )
-from .figure import draw_figure, render_png
+from .figure import LiveFigure, draw_figure, render_png
 from .widgets import TrainingLab
 
 __all__ = [
@@ -33,12 +35,15 @@ __all__ = [
     "TIME_LIMIT",
     "LabData",
     "LabRun",
+    "LiveFigure",
+    "LiveRun",
     "TrainingLab",
     "draw_figure",
     "full_settings",
     "lab_data",
     "refusal",
     "render_png",
+    "run_code",
     "run_experiment",
     "summary",
 ]

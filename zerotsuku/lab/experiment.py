@@ -21,29 +21,49 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import choice, positive_number, whole_number
-from ..datasets import TOY_DATASETS, dummy_dataset, load_mnist, split_validation, toy_dataset
+from .._checks import choice, finite_number, positive_number, whole_number
+from ..datasets import (
+    TOY_CLASSES,
+    TOY_DATASETS,
+    dummy_dataset,
+    flip_labels,
+    load_mnist,
+    split_validation,
+    toy_dataset,
+)
+from ..fast_gradient import fast_numerical_gradient
 from ..networks import TwoLayerNet
-from ..training import GRADIENTS, TrainingHistory, train
+from ..training import GRADIENTS, TrainingHistory, _batches, _loss_or_nan, train
 
 __all__ = [
     "DATASETS",
+    "ACTIVATION_NAMES",
     "DEFAULTS",
     "GRADIENT_NAMES",
+    "MAX_LABEL_NOISE",
     "TIME_LIMIT",
     "LabData",
     "LabRun",
+    "LiveRun",
     "final_check",
     "full_settings",
     "lab_data",
     "refusal",
+    "run_code",
     "run_experiment",
     "stopped_early",
     "summary",
 ]
 
-DATASETS = ("circles", "moons", "xor", "gauss", "spiral", "dummy", "mnist")
-"""Data sets of the lab: five 2-D problems, the unlearnable dummy data, MNIST digits."""
+DATASETS = ("circles", "moons", "xor", "gauss", "spiral", "spiral3", "blobs3", "dummy", "mnist")
+"""Data sets of the lab: five two-class and two three-class 2-D problems, the unlearnable
+dummy data, MNIST digits."""
+
+ACTIVATION_NAMES = {"sigmoid": "sigmoid (chapter 4)", "relu": "ReLU (chapter 5)"}
+"""The hidden activations of :class:`~zerotsuku.networks.TwoLayerNet`, as the lab names them."""
+
+MAX_LABEL_NOISE = 0.5
+"""The largest share of training labels the lab flips."""
 
 DEFAULTS = {
     "dataset": "circles",
@@ -54,6 +74,8 @@ DEFAULTS = {
     "weight_init_std": 1.0,
     "gradient": "backprop",
     "seed": 0,
+    "activation": "sigmoid",
+    "label_noise": 0.0,
 }
 """Start settings: a 2-D problem that a small net learns in well under a second."""
 
@@ -126,12 +148,16 @@ def _frozen(*arrays):
     return arrays
 
 
-@functools.cache
-def lab_data(name):
+def lab_data(name, label_noise=0.0):
     """The data set ``name`` as the lab uses it (cached, read-only arrays).
 
     Parameters
     ----------
+    label_noise : float, default 0.0
+        Share of the training labels flipped to another class (at most
+        :data:`MAX_LABEL_NOISE`; seeded, see :func:`~zerotsuku.datasets.flip_labels`).
+        The validation and test labels stay clean, so over-fitting the noise shows as a
+        gap between training and validation accuracy.
     name : {"circles", "moons", "xor", "gauss", "spiral", "dummy", "mnist"}
         A 2-D problem has 200 training points (seed 0), 200 fresh validation points
         (seed 2) and 200 fresh test points (seed 1): its generator makes as many points
@@ -158,16 +184,30 @@ def lab_data(name):
     [3200, 800]
     """
     choice("name", name, DATASETS)
+    return _lab_data(name, float(_label_noise(label_noise)))
+
+
+@functools.cache
+def _lab_data(name, label_noise):
+    """:func:`lab_data` of checked arguments, cached: one LabData per data set and noise."""
     if name in TOY_DATASETS:
-        parts = [toy_dataset(name, TOY_SAMPLES, seed=seed) for seed in TOY_SEEDS.values()]
+        parts = [
+            toy_dataset(name, TOY_SAMPLES, seed=seed, label_noise=label_noise * (part == "train"))
+            for part, seed in TOY_SEEDS.items()
+        ]
         note = (
             f"{name}: {TOY_SAMPLES} training points; {TOY_SAMPLES} fresh validation points "
             f"and {TOY_SAMPLES} fresh test points"
         )
-        return LabData(name, *_frozen(*_flat(parts)), num_classes=2, note=note)
+        if label_noise:
+            note += f"; {label_noise:.0%} of the training labels flipped"
+        arrays = _frozen(*_flat(parts))
+        return LabData(name, *arrays, num_classes=TOY_CLASSES[name], note=note)
     if name == "dummy":
         parts = [dummy_dataset(seed=seed) for seed in TOY_SEEDS.values()]
         labelled = [(x, rows.argmax(axis=1)) for x, rows in parts]
+        x, t = labelled[0]
+        labelled[0] = (x, flip_labels(t, label_noise, num_classes=2, seed=0))
         return LabData(name, *_frozen(*_flat(labelled)), num_classes=2, note=DUMMY_NOTE)
     (x, t), test = load_mnist(source="bundled")
     train_part, validation = split_validation(x, t, MNIST_VALIDATION_RATE, seed=0)
@@ -175,11 +215,20 @@ def lab_data(name):
         a.astype(np.int64) if i % 2 else a.astype(np.float64)
         for i, a in enumerate(_flat([train_part, validation, test]))
     ]
+    arrays[1] = flip_labels(arrays[1], label_noise, num_classes=10, seed=0)
     note = (
         f"mnist: {len(arrays[1]):,} training and {len(arrays[3]):,} validation digits (split "
         f"from the bundled 4,000 training images), {len(arrays[5]):,} test digits"
     )
     return LabData(name, *_frozen(*arrays), num_classes=10, note=note)
+
+
+def _label_noise(value):
+    """``value`` checked as a share of labels to flip, 0 to MAX_LABEL_NOISE."""
+    value = finite_number("label_noise", value)
+    if not 0 <= value <= MAX_LABEL_NOISE:
+        raise ValueError(f"label_noise must be between 0 and {MAX_LABEL_NOISE}, got {value}")
+    return value
 
 
 def _flat(pairs):
@@ -209,11 +258,13 @@ def full_settings(**settings):
     s = {**DEFAULTS, **settings}
     choice("dataset", s["dataset"], DATASETS)
     choice("gradient", s["gradient"], GRADIENTS)
+    choice("activation", s["activation"], tuple(ACTIVATION_NAMES))
+    s["label_noise"] = _label_noise(s["label_noise"])
     for name, low in (("hidden_size", 1), ("batch_size", 1), ("iters_num", 1), ("seed", 0)):
         s[name] = whole_number(name, s[name], low)
     for name in ("learning_rate", "weight_init_std"):
         s[name] = positive_number(name, s[name])
-    s["batch_size"] = min(s["batch_size"], lab_data(s["dataset"]).train_size)
+    s["batch_size"] = min(s["batch_size"], lab_data(s["dataset"], s["label_noise"]).train_size)
     return s
 
 
@@ -331,7 +382,12 @@ def _watch(callback, time_limit, iters_num):
 def _fresh_network(s, data):
     """The untrained net of the settings ``s`` (its start weights drawn with ``s["seed"]``)."""
     return TwoLayerNet(
-        data.input_size, s["hidden_size"], data.num_classes, s["weight_init_std"], seed=s["seed"]
+        data.input_size,
+        s["hidden_size"],
+        data.num_classes,
+        s["weight_init_std"],
+        seed=s["seed"],
+        activation=s["activation"],
     )
 
 
@@ -378,7 +434,7 @@ def run_experiment(*, time_limit=None, stop_on_interrupt=False, callback=None, *
     reason = refusal(**s)
     if reason is not None:
         raise ValueError(reason)
-    data = lab_data(s["dataset"])
+    data = lab_data(s["dataset"], s["label_noise"])
     network = _fresh_network(s, data)
     interrupted = False
     try:
@@ -471,3 +527,239 @@ def summary(run):
         parts.append(f"{done:,} iterations")
     parts.append(f"{h.seconds:.2f} s")
     return " · ".join(parts)
+
+
+class LiveRun:
+    """A run that advances a few iterations at a time: the lab's Play, Step and Reset.
+
+    It draws its batches from one generator kept across chunks and updates the parameters
+    exactly as :func:`~zerotsuku.training.train` does, so after N iterations, in whatever
+    chunks, its network has the same parameters, bit for bit, as ``train()`` with the same
+    settings and ``iters_num=N`` (and :meth:`history` is that run's history).
+
+    Parameters
+    ----------
+    **settings
+        Any of the keys of :data:`DEFAULTS`; ``iters_num`` is where Play stops.
+
+    Attributes
+    ----------
+    settings : dict
+    data : LabData
+    network : TwoLayerNet
+        Trained in place.
+    done : int
+        Iterations done so far.
+
+    Used by :class:`~zerotsuku.lab.TrainingLab`.
+
+    Examples
+    --------
+    >>> live = LiveRun(dataset="gauss")
+    >>> live.advance(7), live.advance(3), live.done
+    (7, 3, 10)
+    >>> live.reset(); live.done
+    0
+    """
+
+    def __init__(self, **settings):
+        self.settings = full_settings(**settings)
+        reason = refusal(**self.settings)
+        if reason is not None:
+            raise ValueError(reason)
+        self.data = lab_data(self.settings["dataset"], self.settings["label_noise"])
+        self.network = _fresh_network(self.settings, self.data)
+        self._start = {key: value.copy() for key, value in self.network.params.items()}
+        self.reset()
+
+    @property
+    def iter_per_epoch(self):
+        return max(self.data.train_size // self.settings["batch_size"], 1)
+
+    @property
+    def diverged(self):
+        return bool(self.losses) and not np.isfinite(self.losses[-1])
+
+    @property
+    def finished(self):
+        """True at ``iters_num`` iterations or after divergence."""
+        return self.diverged or self.done >= self.settings["iters_num"]
+
+    def reset(self):
+        """Back to the start weights and the first batch."""
+        for key, value in self._start.items():
+            self.network.params[key] = value.copy()
+        # train()'s own batch iterator, kept for the whole run (its length is only a bound).
+        batch_settings = {"batch_size": self.settings["batch_size"], "sampling": "epoch"}
+        self._batches = _batches(
+            self.data.train_size,
+            {**batch_settings, "iters_num": 2**62},
+            np.random.default_rng(self.settings["seed"]),
+        )
+        self.losses, self._accuracies = [], []
+        self._seconds = 0.0
+        self._measure()
+
+    @property
+    def done(self):
+        return len(self.losses)
+
+    def advance(self, iterations, *, time_limit=None, callback=None):
+        """Run up to ``iterations`` more iterations (fewer at divergence or ``time_limit`` s).
+
+        Returns
+        -------
+        int
+            The iterations run.
+        """
+        iterations = whole_number("iterations", iterations, 0)
+        start = time.perf_counter()
+        deadline = start + (np.inf if time_limit is None else time_limit)
+        count = 0
+        while count < iterations and not self.diverged:
+            self._step()
+            count += 1
+            if callback is not None:
+                callback(self.done, self.losses[-1])
+            if time.perf_counter() > deadline:
+                break
+        self._seconds += time.perf_counter() - start
+        return count
+
+    def _step(self):
+        """One iteration of train(): gradient, whole update, loss, accuracy at epoch ends."""
+        batch = next(self._batches)
+        x_batch, t_batch = self.data.x_train[batch], self.data.t_train[batch]
+        gradient = self.settings["gradient"]
+        if gradient == "backprop":
+            grads = self.network.gradient(x_batch, t_batch)
+        elif gradient == "numerical":
+            grads = self.network.numerical_gradient(x_batch, t_batch)
+        else:
+            grads = fast_numerical_gradient(self.network, x_batch, t_batch)
+        rate, params = self.settings["learning_rate"], self.network.params
+        with np.errstate(over="ignore", invalid="ignore"):
+            updated = {key: value - rate * grads[key] for key, value in params.items()}
+        params.update(updated)  # one step: an interrupt cannot land between two keys
+        self.losses.append(float(_loss_or_nan(self.network, x_batch, t_batch)))
+        if not self.diverged and self.done % self.iter_per_epoch == 0:
+            self._measure()
+
+    def _measure(self):
+        train_acc = self.network.accuracy(self.data.x_train, self.data.t_train)
+        val_acc = self.network.accuracy(self.data.x_val, self.data.t_val)
+        self._accuracies.append((self.done, train_acc, val_acc))
+
+    def history(self):
+        """The TrainingHistory of ``train()`` stopped here (``iters_num`` = iterations done)."""
+        accuracies = list(self._accuracies)
+        if not self.diverged and accuracies[-1][0] != self.done:
+            accuracies.append(
+                (
+                    self.done,
+                    self.network.accuracy(self.data.x_train, self.data.t_train),
+                    self.network.accuracy(self.data.x_val, self.data.t_val),
+                )
+            )
+        iters, train_acc, val_acc = zip(*accuracies, strict=True)
+        s = self.settings
+        settings = {
+            **s,
+            "iters_num": self.done,
+            "sampling": "epoch",
+            "train_size": self.data.train_size,
+            "input_size": self.network.input_size,
+            "output_size": self.network.output_size,
+        }
+        return TrainingHistory(
+            train_loss=np.array(self.losses, dtype=np.float64),
+            train_acc=np.array(train_acc, dtype=np.float64),
+            test_acc=np.array(val_acc, dtype=np.float64),
+            acc_iters=np.array(iters, dtype=np.int64),
+            iter_per_epoch=self.iter_per_epoch,
+            seconds=self._seconds,
+            diverged=self.diverged,
+            settings=settings,
+        )
+
+    def lab_run(self):
+        """This run as a :class:`LabRun` (the test accuracy measured now, as the final check)."""
+        history = self.history()
+        history.settings["iters_num"] = self.settings["iters_num"]
+        return LabRun(self.network, history, self.data, final_check(self.network, self.data))
+
+
+def run_code(settings, iterations):
+    """Python that reproduces a lab run with the package's public API alone.
+
+    Parameters
+    ----------
+    settings : dict
+        The run's settings (any of the keys of :data:`DEFAULTS`).
+    iterations : int
+        Iterations done, the ``iters_num`` of the code's ``train()`` call.
+
+    Returns
+    -------
+    str
+        Code that, run in a fresh namespace, leaves the run's TrainingHistory in
+        ``history``, its network in ``network`` and its data in ``x_train`` ... ``t_test``.
+
+    Used by :attr:`~zerotsuku.lab.TrainingLab.code`.
+
+    Examples
+    --------
+    >>> namespace = {}
+    >>> exec(run_code({"dataset": "gauss"}, 50), namespace)  # doctest: +ELLIPSIS
+    last batch loss 0.0...
+    test (final check) 1.000
+    >>> len(namespace["history"].train_loss)
+    50
+    """
+    s = full_settings(**{key: value for key, value in settings.items() if key in DEFAULTS})
+    iterations = whole_number("iterations", iterations, 0)
+    data = lab_data(s["dataset"], s["label_noise"])
+    noise = f", label_noise={s['label_noise']!r}" if s["label_noise"] else ""
+    if s["dataset"] in TOY_DATASETS:
+        lines = [
+            "from zerotsuku.datasets import toy_dataset",
+            "from zerotsuku.networks import TwoLayerNet",
+            "from zerotsuku.training import train",
+            "",
+            *(
+                f"x_{part}, t_{part} = toy_dataset({s['dataset']!r}, {TOY_SAMPLES}, "
+                f"seed={TOY_SEEDS[name]}{noise if part == 'train' else ''})"
+                for part, name in (("train", "train"), ("val", "validation"), ("test", "test"))
+            ),
+        ]
+    else:
+        lines = [
+            "from zerotsuku.lab import lab_data",
+            "from zerotsuku.networks import TwoLayerNet",
+            "from zerotsuku.training import train",
+            "",
+            f"data = lab_data({s['dataset']!r}{noise})  # {data.note}",
+            "x_train, t_train = data.x_train, data.t_train",
+            "x_val, t_val = data.x_val, data.t_val",
+            "x_test, t_test = data.x_test, data.t_test",
+        ]
+    lines += [
+        f"network = TwoLayerNet({data.input_size}, {s['hidden_size']}, {data.num_classes}, "
+        f"weight_init_std={s['weight_init_std']!r}, seed={s['seed']}, "
+        f"activation={s['activation']!r})",
+        "history = train(",
+        "    network,",
+        "    x_train,",
+        "    t_train,",
+        "    x_test=x_val,  # the validation data: accuracy once per epoch",
+        "    t_test=t_val,",
+        f"    iters_num={iterations},",
+        f"    batch_size={s['batch_size']},",
+        f"    learning_rate={s['learning_rate']!r},",
+        f"    gradient={s['gradient']!r},",
+        f"    seed={s['seed']},",
+        ")",
+        'print(f"last batch loss {history.final_loss:.4f}")',
+        'print(f"test (final check) {network.accuracy(x_test, t_test):.3f}")',
+    ]
+    return "\n".join(lines) + "\n"

@@ -14,21 +14,49 @@ import io
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
+from PIL import Image
 
-from ..plotting import PALETTE, STYLE, plot_decision_boundary, plot_loss
+from ..functions import sigmoid
+from ..networks import ACTIVATIONS
+from ..plotting import PALETTE, STYLE, plot_decision_boundary, plot_loss, smooth
+from ..plotting.boundaries import _grid_axes, _shading, _to_probabilities
+from ..plotting.style import _class_colors
 from .experiment import DEFAULTS, GRADIENT_NAMES, stopped_early
 
-__all__ = ["describe", "draw_figure", "png_bytes", "render_png"]
+__all__ = ["LiveFigure", "describe", "draw_figure", "png_bytes", "render_png"]
 
 DPI = 80
 """Pixels per inch of the lab's PNG."""
 
-LAB_FIGSIZE = (13.5, 4.4)
-"""Three panels side by side (``zerotsuku.plotting.FIGSIZE`` is the size of one)."""
+LAB_FIGSIZE = (16.5, 4.4)
+"""Four panels side by side (``zerotsuku.plotting.FIGSIZE`` is the size of one)."""
+
+MAX_UNITS = 16
+"""Hidden units drawn one by one (4 x 4); the panel's title counts the others."""
+
+UNIT_RESOLUTION = 32
+"""Grid points per axis of each hidden unit's map over the input plane."""
+
+PREVIEW_UNIT_RESOLUTION = 20
+"""The same while the lab plays."""
+
+UNIT_CMAP = "RdBu_r"
+"""Colours of the hidden-unit maps: blue low, white middle, red high."""
 
 BOUNDARY_RESOLUTION = 100
 """Grid points per axis of the decision-boundary shading."""
+
+MIN_AXIS = 100
+"""Iterations the loss axis spans at least while playing (it doubles when the run passes it)."""
+
+PREVIEW_RESOLUTION = 40
+"""Grid points per axis of the shading while the lab plays (the pause redraws it finely)."""
+
+BOUNDARY_MARGIN = 0.3
+"""Space around the data in the boundary panel, in data units."""
 
 EARLIER_COLORS = (PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[7])
 EARLIER_ALPHA = 0.55
@@ -36,6 +64,9 @@ EARLIER_ALPHA = 0.55
 
 PNG_COMPRESSION = 3
 """zlib level of the PNG: faster than matplotlib's default and about the same size."""
+
+PREVIEW_QUALITY = 90
+"""JPEG quality of the frames while playing (a pause redraws the figure whole, as PNG)."""
 
 _SHORT_NAMES = {
     "dataset": "data",
@@ -46,6 +77,8 @@ _SHORT_NAMES = {
     "weight_init_std": "init std",
     "gradient": "gradient",
     "seed": "seed",
+    "activation": "activation",
+    "label_noise": "label noise",
 }
 
 
@@ -64,6 +97,8 @@ def describe(settings, keys=None):
         value = settings[key]
         if key == "gradient":
             parts.append(GRADIENT_NAMES.get(value, str(value)))
+        elif key == "activation":
+            parts.append({"relu": "ReLU"}.get(value, str(value)))
         elif key == "dataset" and keys is None:
             parts.append(str(value))
         elif isinstance(value, float):
@@ -105,6 +140,10 @@ def _draw_losses(ax_loss, ax_acc, histories, log_scale):
                 alpha=1.0 if last else EARLIER_ALPHA,
                 ax=ax_loss,
             )
+        elif last:
+            ax_loss.set_title("Mini-batch loss (after each step)")
+            ax_loss.set_xlabel("iteration")
+            ax_loss.set_ylabel("loss")
         if not last and len(history.train_acc):
             acc = history.test_acc if len(history.test_acc) else history.train_acc
             ax_acc.plot(history.epochs, acc, color=color, alpha=EARLIER_ALPHA, lw=1.5, ls="--")
@@ -129,9 +168,14 @@ def _draw_accuracy(ax, history, faint_runs):
     ax.legend(loc="lower right")
 
 
-def _draw_per_digit(ax, network, data):
+def _per_digit(network, data):
+    """Validation accuracy of each class."""
     guess = network.predict(data.x_val).argmax(axis=1)
-    per_digit = [np.mean(guess[data.t_val == d] == d) for d in range(data.num_classes)]
+    return [np.mean(guess[data.t_val == d] == d) for d in range(data.num_classes)]
+
+
+def _draw_per_digit(ax, network, data):
+    per_digit = _per_digit(network, data)
     ax.bar(np.arange(data.num_classes), per_digit, color=PALETTE[0])
     ax.set_xticks(np.arange(data.num_classes))
     ax.set_ylim(0, 1.02)
@@ -148,7 +192,7 @@ def _draw_note(ax, text, title):
     ax.set_yticks([])
 
 
-def _draw_model(ax, network, data):
+def _draw_model(ax, network, data, resolution=BOUNDARY_RESOLUTION):
     """The decision boundary (2-D data) or the validation accuracy per digit (MNIST)."""
     if not all(np.isfinite(p).all() for p in network.params.values()):
         _draw_note(ax, "no boundary:\nthe weights are no\nlonger finite", "Model")
@@ -158,15 +202,89 @@ def _draw_model(ax, network, data):
             data.x_train,
             data.t_train,
             ax=ax,
-            resolution=BOUNDARY_RESOLUTION,
-            margin=0.3,
+            resolution=resolution,
+            margin=BOUNDARY_MARGIN,
             title="Decision boundary (training data)",
         )
     else:
         _draw_per_digit(ax, network, data)
 
 
-def draw_figure(histories, network, data, *, log_scale=False, dpi=DPI):
+def unit_maps(network, data, resolution=UNIT_RESOLUTION):
+    """What the first ``MAX_UNITS`` hidden units show: maps over the plane, or weights.
+
+    For 2-D data, each unit's output (its activation of its weighted input) on a
+    ``resolution`` x ``resolution`` grid over the data; for MNIST, each unit's 784
+    incoming weights as a 28 x 28 image (rows bottom up, as the maps are drawn). Returns
+    ``(maps, (low, high))``: an array of
+    shape (units, rows, cols) and the colour range.
+
+    Used by :func:`draw_hidden_units` and :class:`LiveFigure`.
+    """
+    W1, b1 = network.params["W1"][:, :MAX_UNITS], network.params["b1"][:MAX_UNITS]
+    if data.input_size != 2:
+        side = int(round(np.sqrt(data.input_size)))
+        maps = W1.T.reshape(-1, side, side)[:, ::-1]  # upright when drawn with origin="lower"
+        top = float(np.abs(maps).max()) or 1.0
+        return maps, (-top, top)
+    gx, gy = _grid_axes(data.x_train.copy(), BOUNDARY_MARGIN, resolution)
+    xx, yy = np.meshgrid(gx, gy)
+    grid = np.column_stack([xx.ravel(), yy.ravel()])
+    activation = ACTIVATIONS[getattr(network, "activation", "sigmoid")][0]
+    with np.errstate(over="ignore"):
+        outputs = activation(grid @ W1 + b1)
+    top = 1.0 if activation is sigmoid else float(outputs.max()) or 1.0  # ReLU: 0 up
+    return outputs.T.reshape(-1, resolution, resolution), (0.0, top)
+
+
+def unit_mosaic(maps):
+    """The maps of ``unit_maps`` tiled four to a row, first row on top, NaN gaps between.
+
+    Used by :func:`draw_hidden_units` and :class:`LiveFigure`: one image is far cheaper
+    to draw than one axes per unit.
+    """
+    count, rows, cols = maps.shape
+    gap = max(1, rows // 10)
+    lines = -(-count // 4)
+    mosaic = np.full((lines * (rows + gap) - gap, 4 * (cols + gap) - gap), np.nan)
+    for k, values in enumerate(maps):
+        line, column = divmod(k, 4)
+        y, x = (lines - 1 - line) * (rows + gap), column * (cols + gap)  # origin="lower"
+        mosaic[y : y + rows, x : x + cols] = values
+    return mosaic
+
+
+def draw_hidden_units(fig, slot, network, data):
+    """One small map per hidden unit (4 to a row, at most ``MAX_UNITS``) in ``slot``.
+
+    Returns the mosaic's image (None if the weights are no longer finite).
+
+    Used by :func:`draw_figure`.
+    """
+    hidden = network.params["W1"].shape[1]
+    ax = fig.add_subplot(slot)
+    ax.set_axis_off()
+    what = "output over the plane" if data.input_size == 2 else "weights in, 28 × 28"
+    more = f"\nfirst {MAX_UNITS} of {hidden} shown" if hidden > MAX_UNITS else ""
+    ax.set_title(f"Hidden units: {what}{more}", fontsize=11)
+    if not all(np.isfinite(p).all() for p in network.params.values()):
+        return None
+    maps, (low, high) = unit_maps(network, data)
+    cmap = mpl.colormaps[UNIT_CMAP].with_extremes(bad="white")
+    return ax.imshow(
+        unit_mosaic(maps),
+        cmap=cmap,
+        vmin=low,
+        vmax=high,
+        origin="lower",
+        interpolation="nearest",
+        aspect="auto",
+    )
+
+
+def draw_figure(
+    histories, network, data, *, log_scale=False, dpi=DPI, resolution=BOUNDARY_RESOLUTION
+):
     """Loss, accuracy and decision boundary (or per-digit accuracy) of the newest run.
 
     Parameters
@@ -181,12 +299,16 @@ def draw_figure(histories, network, data, *, log_scale=False, dpi=DPI):
         Logarithmic loss axis.
     dpi : float
         Pixels per inch of the PNG.
+    resolution : int
+        Grid points per axis of the decision-boundary shading.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Three axes: loss per iteration, training and validation accuracy per epoch,
-        decision boundary (or validation accuracy per digit).
+        Its first three axes: loss per iteration, training and validation accuracy per
+        epoch, decision boundary (or validation accuracy per digit), and the hidden units:
+        a mosaic of one small map per unit (at most :data:`MAX_UNITS`), its output over the
+        input plane (2-D data) or its incoming weights as a 28 x 28 image (MNIST).
 
     Used by :class:`~zerotsuku.lab.TrainingLab` (through :func:`render_png`).
     """
@@ -197,11 +319,21 @@ def draw_figure(histories, network, data, *, log_scale=False, dpi=DPI):
         fig = Figure(figsize=LAB_FIGSIZE, dpi=dpi)
         FigureCanvasAgg(fig)
         # A fixed layout: constrained layout would double the drawing time.
-        fig.subplots_adjust(left=0.055, right=0.99, bottom=0.13, top=0.86, wspace=0.22)
-        ax_loss, ax_acc, ax_model = fig.subplots(1, 3, width_ratios=[1.35, 1.0, 0.95])
+        grid = fig.add_gridspec(
+            1,
+            4,
+            width_ratios=[1.35, 1.0, 0.95, 0.8],
+            left=0.045,
+            right=0.995,
+            bottom=0.13,
+            top=0.86,
+            wspace=0.22,
+        )
+        ax_loss, ax_acc, ax_model = (fig.add_subplot(grid[0, i]) for i in range(3))
         _draw_losses(ax_loss, ax_acc, histories, log_scale)
         _draw_accuracy(ax_acc, current, faint_runs=len(histories) > 1)
-        _draw_model(ax_model, network, data)
+        _draw_model(ax_model, network, data, resolution)
+        draw_hidden_units(fig, grid[0, 3], network, data)
         fig.suptitle(_title(current), fontsize=13)
     return fig
 
@@ -211,9 +343,19 @@ def png_bytes(fig):
 
     Used by :func:`render_png`.
     """
-    buffer = io.BytesIO()
     with mpl.rc_context(STYLE):
-        fig.canvas.print_png(buffer, pil_kwargs={"compress_level": PNG_COMPRESSION})
+        fig.canvas.draw()
+    return _encode(fig.canvas)
+
+
+def _encode(canvas, preview=False):
+    """The pixels ``canvas`` holds now as PNG bytes, or JPEG for a frame while playing."""
+    buffer = io.BytesIO()
+    pixels = np.asarray(canvas.buffer_rgba())
+    if preview:  # JPEG: about a tenth of PNG's encoding time, and no smaller
+        Image.fromarray(pixels[..., :3]).save(buffer, format="jpeg", quality=PREVIEW_QUALITY)
+    else:
+        Image.fromarray(pixels).save(buffer, format="png", compress_level=PNG_COMPRESSION)
     return buffer.getvalue()
 
 
@@ -234,3 +376,127 @@ def render_png(histories, network, data, *, log_scale=False, dpi=DPI):
     b'\\x89PNG'
     """
     return png_bytes(draw_figure(histories, network, data, log_scale=log_scale, dpi=dpi))
+
+
+class LiveFigure:
+    """The lab's figure while it plays: drawn whole once, then only its moving parts.
+
+    The axes, ticks, legends and earlier runs are drawn once and kept as a background
+    image; each frame restores that image and draws on it the parts that move: the loss
+    curve, the accuracy lines, the boundary shading (at :data:`PREVIEW_RESOLUTION`) with the
+    points on top, or the per-digit bars, and the title with the iteration count. The axes
+    limits stay fixed meanwhile (the loss axis is made with room to spare, the iteration
+    axis twice as long as the run so far); a run past them, or weights no longer finite,
+    make :meth:`frame` answer None, and the lab makes a new LiveFigure, or draws the frame
+    whole.
+
+    Parameters
+    ----------
+    histories, network, data, log_scale
+        As for :func:`draw_figure`; ``histories[-1].settings["iters_num"]`` is the end
+        of the loss axis.
+
+    Used by :class:`~zerotsuku.lab.TrainingLab` while playing.
+    """
+
+    def __init__(self, histories, network, data, *, log_scale=False):
+        current = histories[-1]
+        self.data, self.log_scale = data, log_scale
+        self.iters_num = max(current.settings["iters_num"], 1)
+        # The iteration axis grows by doubling as the run goes (each time drawn anew).
+        self.x_end = min(self.iters_num, max(MIN_AXIS, 2 * len(current.train_loss)))
+        self.fig = draw_figure(
+            histories, network, data, log_scale=log_scale, resolution=PREVIEW_RESOLUTION
+        )
+        self.ax_loss, self.ax_acc, self.ax_model = self.fig.axes[:3]
+        self.moving = []
+        self._loss_lines(current, network)
+        self._accuracy_lines(current)
+        self._model_parts()
+        self.unit_image = self.fig.axes[3].images[0] if self.fig.axes[3].images else None
+        self.moving += [self.unit_image] if self.unit_image is not None else []
+        self.fig.suptitle(describe(current.settings), fontsize=13, x=0.45)
+        self.counter = self.fig.text(0.005, 0.97, "", ha="left", va="top", fontsize=12)
+        self.moving.append(self.counter)
+        for artist in self.moving:
+            artist.set_animated(True)
+        with mpl.rc_context(STYLE):
+            self.fig.canvas.draw()
+        self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+
+    def _loss_lines(self, history, network):
+        ax = self.ax_loss
+        for line in [line for line in ax.lines if line.get_color() == PALETTE[0]]:
+            line.remove()
+        finite = history.train_loss[np.isfinite(history.train_loss)]
+        start = network.loss(self.data.x_train, self.data.t_train)
+        top = 1.25 * max(finite.max(initial=0.0), start, np.log(self.data.num_classes))
+        self.loss_range = (1e-3 if self.log_scale else 0.0, top)
+        ax.set_xlim(0, self.x_end)
+        ax.set_ylim(*self.loss_range)
+        self.raw_line = ax.plot([], [], color=PALETTE[0], lw=1.0, alpha=0.3, zorder=2)[0]
+        self.smooth_line = ax.plot([], [], color=PALETTE[0], lw=2.5, zorder=3)[0]
+        self.moving += [self.raw_line, self.smooth_line]
+
+    def _accuracy_lines(self, history):
+        ax = self.ax_acc
+        for line in [line for line in ax.lines if line.get_color() == PALETTE[0]]:
+            line.remove()
+        for text in list(ax.texts):  # "no accuracy yet"
+            text.remove()
+        ax.set_xlim(0, self.x_end / history.iter_per_epoch)
+        self.train_acc = ax.plot([], [], color=PALETTE[0], marker="o", ms=4)[0]
+        self.val_acc = ax.plot([], [], color=PALETTE[0], ls="--", marker="o", ms=4)[0]
+        self.moving += [self.train_acc, self.val_acc]
+
+    def _model_parts(self):
+        ax = self.ax_model
+        if self.data.input_size == 2 and ax.images:
+            self.shading = ax.images[0]
+            for contour in [c for c in ax.collections if isinstance(c, ContourSet)]:
+                contour.remove()  # the class borders: the shading shows them while playing
+            points = [c for c in ax.collections if isinstance(c, PathCollection)]
+            self.moving += [self.shading, *points, ax.get_legend()]
+            gx, gy = _grid_axes(self.data.x_train.copy(), BOUNDARY_MARGIN, PREVIEW_RESOLUTION)
+            xx, yy = np.meshgrid(gx, gy)
+            self.grid = np.column_stack([xx.ravel(), yy.ravel()])
+            self.colors = np.array(_class_colors(self.data.num_classes))
+            self.bars = []
+        else:
+            self.shading = None
+            self.bars = list(ax.patches)
+            self.moving += self.bars
+
+    def frame(self, history, network):
+        """JPEG bytes of the figure for ``history`` and ``network``; None if out of bounds."""
+        losses = history.train_loss
+        if not all(np.isfinite(p).all() for p in network.params.values()):
+            return None
+        if len(losses) and not (
+            self.loss_range[0] <= losses.min() and losses.max() <= self.loss_range[1]
+        ):
+            return None
+        if len(losses) > self.x_end:
+            return None
+        iters = np.arange(1, len(losses) + 1)
+        self.raw_line.set_data(iters, losses)
+        self.smooth_line.set_data(iters, smooth(losses, max(1, len(losses) // 50)))
+        self.train_acc.set_data(history.epochs, history.train_acc)
+        self.val_acc.set_data(history.epochs, history.test_acc)
+        if self.shading is not None:
+            probs = _to_probabilities(network.predict(self.grid))
+            self.shading.set_data(_shading(probs, self.colors, PREVIEW_RESOLUTION)[1])
+        else:
+            for bar, height in zip(self.bars, _per_digit(network, self.data), strict=True):
+                bar.set_height(height)
+        if self.unit_image is not None:
+            maps, (low, high) = unit_maps(network, self.data, PREVIEW_UNIT_RESOLUTION)
+            self.unit_image.set_data(unit_mosaic(maps))
+            self.unit_image.set_clim(low, high)
+        self.counter.set_text(f"iteration {len(losses):,} of {self.iters_num:,}")
+        canvas = self.fig.canvas
+        with mpl.rc_context(STYLE):
+            canvas.restore_region(self.background)
+            for artist in self.moving:
+                self.fig.draw_artist(artist)
+        return _encode(canvas, preview=True)

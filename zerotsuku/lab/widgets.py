@@ -32,17 +32,21 @@ import numpy as np
 from .._checks import positive_number
 from ..training import GRADIENTS
 from .experiment import (
+    ACTIVATION_NAMES,
     DEFAULTS,
     DUMMY_NOTE,
     GRADIENT_NAMES,
+    MAX_LABEL_NOISE,
     TIME_LIMIT,
+    LiveRun,
     full_settings,
     lab_data,
     refusal,
+    run_code,
     run_experiment,
     summary,
 )
-from .figure import describe, render_png
+from .figure import LiveFigure, describe, render_png
 
 __all__ = ["TrainingLab"]
 
@@ -54,6 +58,15 @@ PROGRESS_AFTER = 0.5
 
 PROGRESS_EVERY = 0.25
 """Seconds between two progress updates (each one is a message to the browser)."""
+
+PLAY_INTERVAL = 50
+"""Milliseconds between two ticks of the Play timer (a tick waits while the kernel is busy)."""
+
+PER_FRAME = (1, 2, 5, 10, 20, 50, 100)
+"""Choices of iterations trained between two redraws while playing; 5 by default."""
+
+STEP_CHOICES = (("1 iteration", 1), ("10 iterations", 10), ("1 epoch", "epoch"))
+"""What Step runs."""
 
 STATUS_STYLE = "padding: 4px 10px; background: #eef3f8; border-radius: 4px; line-height: 1.5"
 ERROR_COLOR = "#C00000"
@@ -73,6 +86,8 @@ DATASET_LABELS = {
     "xor": "xor (2-D)",
     "gauss": "gauss (2-D)",
     "spiral": "spiral (2-D)",
+    "spiral3": "three-arm spiral (2-D, 3 classes)",
+    "blobs3": "three blobs (2-D, 3 classes)",
     "dummy": "dummy (random labels)",
     "mnist": "MNIST digits",
 }
@@ -145,8 +160,42 @@ class TrainingLab:
         self.progress.add_class("zerotsuku-lab-progress")
         self.status = widgets.HTML(layout=widgets.Layout(min_height="2.4em", margin="6px 0"))
         self.status.add_class("zerotsuku-lab-status")
+        self.play = widgets.Play(
+            value=0,
+            min=0,
+            max=10**9,
+            interval=PLAY_INTERVAL,
+            show_repeat=False,
+            description="play",
+            tooltip="play / pause / stop (= pause)",
+        )
+        self.play.add_class("zerotsuku-lab-play")
+        self.per_frame = widgets.Dropdown(
+            options=PER_FRAME,
+            value=5,
+            description="per frame",
+            style={"description_width": "70px"},
+            layout=widgets.Layout(width="150px"),
+        )
+        self.step_size = widgets.Dropdown(
+            options=STEP_CHOICES, value=1, layout=widgets.Layout(width="130px")
+        )
+        self.step_button = widgets.Button(description="Step", icon="step-forward")
+        self.step_button.add_class("zerotsuku-lab-step")
+        self.reset_button = widgets.Button(description="Reset", icon="undo")
+        self.reset_button.add_class("zerotsuku-lab-reset")
+        self.show_code = widgets.ToggleButton(
+            value=False, description="show code", icon="code", tooltip="the code of this run"
+        )
+        self.show_code.add_class("zerotsuku-lab-show-code")
+        self.code_view = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.code_view.add_class("zerotsuku-lab-code")
+        self.counter = widgets.HTML()
+        self.counter.add_class("zerotsuku-lab-counter")
         self.run = None
+        self.live = None
         self.runs = []
+        self._live_figure = None
         self._holding = False
         self.widget = self._layout()
         self._connect()
@@ -196,9 +245,108 @@ class TrainingLab:
             self.progress.layout.display = "none"
         kept = self.runs if self.keep_runs.value else []
         self.runs = [*kept, self.run.history][-MAX_KEPT_RUNS:]
+        self.live = None
         self._redraw()
+        done = len(self.run.history.train_loss)
+        self.counter.value = f"<b>iteration {done:,}</b> of {settings['iters_num']:,}"
         self._show_result()
         return self.run.history
+
+    @property
+    def code(self):
+        """Python that reproduces the run in the picture, with the package's public API.
+
+        Run with ``exec`` in a fresh namespace it leaves that run's TrainingHistory in
+        ``history`` (same losses, same final loss). None before the first run.
+        """
+        if self.run is None:
+            return None
+        return run_code(self.history.settings, len(self.history.train_loss))
+
+    def step(self, iterations=None):
+        """Train ``iterations`` more (default: the Step choice) from where the picture is.
+
+        After a finished run the steps continue it (a run of the same settings is replayed
+        to there first); the result is bit for bit that of ``train()`` for all the
+        iterations done. Returns the new TrainingHistory, or None if refused.
+        """
+        if iterations is None:
+            iterations = self.step_size.value
+        if self._continue_live() is None:
+            return None
+        if iterations == "epoch":
+            iterations = self.live.iter_per_epoch
+        self.live.advance(iterations, time_limit=self.time_limit)
+        self._show_live(final=True)
+        return self.history
+
+    def reset(self):
+        """Back to the start weights (iteration 0) of the current settings; pauses Play."""
+        self.play.playing = False
+        if self._start_live() is not None:
+            self._show_live(final=True)
+
+    def _continue_live(self):
+        """The live run to go on with: the current one, or the shown run replayed."""
+        if self.live is not None and self.live.settings == self.settings:
+            return self.live
+        done = 0
+        if self.run is not None and self.history.settings.get("iters_num") is not None:
+            same = all(self.history.settings.get(k) == v for k, v in self.settings.items())
+            done = len(self.history.train_loss) if same else 0
+        if self._start_live() is not None:
+            self.live.advance(done)
+        return self.live
+
+    def _start_live(self):
+        """A fresh live run of the current settings (None and a message if refused)."""
+        settings = self.settings
+        reason = refusal(**settings)
+        if reason is not None:
+            self.play.playing = False
+            self.live = None
+            self._set_status(reason, color=ERROR_COLOR)
+            return None
+        self.live = LiveRun(**settings)
+        kept = self.runs if self.keep_runs.value else []
+        self.runs = [*kept, self.live.history()][-MAX_KEPT_RUNS:]
+        self._live_figure = None
+        return self.live
+
+    def _on_tick(self, change):
+        """One frame of Play: a few iterations, then a cheap redraw."""
+        if not self.play.playing:
+            return
+        if self.live is None or self.live.finished or self.live.settings != self.settings:
+            if self._start_live() is None:
+                return
+        self.live.advance(self.per_frame.value, time_limit=self.time_limit)
+        final = self.live.finished
+        if final:
+            self.play.playing = False
+        self._show_live(final=final)
+
+    def _on_show_code(self, change):
+        self.code_view.layout.display = None if change["new"] else "none"
+        self._update_code()
+
+    def _update_code(self):
+        if self.show_code.value and self.run is not None:
+            self.code_view.value = f"<pre>{html.escape(self.code)}</pre>"
+
+    def _on_pause(self, change):
+        """Paused mid-run: the summary of where the run is (the picture is already there)."""
+        if not change["new"] and self.live is not None and not self.live.finished:
+            self._show_result()
+
+    def _show_live(self, final):
+        self.run = self.live.lab_run()
+        self.runs = [*self.runs[:-1], self.run.history]
+        self._redraw(preview=not final)
+        done, target = self.live.done, self.live.settings["iters_num"]
+        self.counter.value = f"<b>iteration {done:,}</b> of {target:,}"
+        if final:
+            self._show_result()
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
@@ -218,14 +366,26 @@ class TrainingLab:
             ),
         )
         buttons = widgets.HBox(
-            [self.train_button, self.keep_runs, self.log_scale],
+            [self.train_button, self.keep_runs, self.log_scale, self.show_code],
             layout=widgets.Layout(margin="4px 0 0 0", align_items="center"),
         )
-        title = widgets.HTML(
-            "<b>Training lab</b> — a two-layer net (numpy, sigmoid hidden layer) retrains "
-            "whenever you change a setting"
+        player = widgets.HBox(
+            [
+                self.play,
+                self.per_frame,
+                self.step_button,
+                self.step_size,
+                self.reset_button,
+                self.counter,
+            ],
+            layout=widgets.Layout(margin="4px 0 0 0", align_items="center", grid_gap="8px"),
         )
-        parts = [title, grid, buttons, self.progress, self.status, self.image]
+        title = widgets.HTML(
+            "<b>Training lab</b> — a two-layer net (numpy, sigmoid or ReLU hidden layer) retrains "
+            "whenever you change a setting; ▶ trains it before your eyes"
+        )
+        parts = [title, grid, buttons, player, self.progress, self.status, self.image]
+        parts.append(self.code_view)
         box = widgets.VBox(parts)
         box.add_class("zerotsuku-lab")
         return box
@@ -237,6 +397,11 @@ class TrainingLab:
         self.train_button.on_click(lambda _: self.train())
         self.keep_runs.observe(self._on_keep_runs, names="value")
         self.log_scale.observe(lambda _: self._redraw(), names="value")
+        self.show_code.observe(self._on_show_code, names="value")
+        self.play.observe(self._on_tick, names="value")
+        self.play.observe(self._on_pause, names="playing")
+        self.step_button.on_click(lambda _: self.step())
+        self.reset_button.on_click(lambda _: self.reset())
 
     def _on_control(self, change):
         if self._holding:
@@ -248,19 +413,45 @@ class TrainingLab:
                 batch.max = lab_data(change["new"]).train_size
             finally:
                 self._holding = False
-        self.train()
+        if self.play.playing:
+            self._start_live()  # restart from the new settings and play on
+        else:
+            self.train()
 
     def _on_keep_runs(self, change):
         if not change["new"] and len(self.runs) > 1:
             self.runs = self.runs[-1:]
             self._redraw()
 
-    def _redraw(self):
+    def _redraw(self, preview=False):
+        """Replace the picture: cheaply from the kept LiveFigure while playing, else whole."""
         if self.run is None:
             return
-        self.image.value = render_png(
-            self.runs, self.run.network, self.run.data, log_scale=self.log_scale.value
-        )
+        if preview:
+            jpeg = self._preview_frame()
+            if jpeg is not None:
+                self._show_picture("jpeg", jpeg)
+                return
+        self._live_figure = None
+        png = render_png(self.runs, self.run.network, self.run.data, log_scale=self.log_scale.value)
+        self._show_picture("png", png)
+
+    def _show_picture(self, kind, data):
+        with self.image.hold_sync():  # format and bytes in one message
+            self.image.format = kind
+            self.image.value = data
+
+    def _preview_frame(self):
+        """A frame of the LiveFigure (made anew when missing or out of its bounds)."""
+        for fresh in (False, True):
+            if fresh or self._live_figure is None:
+                self._live_figure = LiveFigure(
+                    self.runs, self.run.network, self.run.data, log_scale=self.log_scale.value
+                )
+            png = self._live_figure.frame(self.run.history, self.run.network)
+            if png is not None:
+                return png
+        return None
 
     def _progress(self, settings):
         """A train() callback that shows how far the run is, from PROGRESS_AFTER on."""
@@ -305,6 +496,11 @@ class TrainingLab:
             )
         if run.interrupted:
             lines.append("Interrupted: the plot shows the iterations done until then.")
+        elif self.live is not None and not self.live.finished:
+            lines.append(
+                f"Paused at iteration {self.live.done:,}: ▶ plays on to "
+                f"{self.live.settings['iters_num']:,}, Step goes on, Reset starts again."
+            )
         elif run.stopped:
             lines.append(
                 f"The lab stops every run at {run.time_limit:.3g} s. Fewer iterations, a "
@@ -313,6 +509,7 @@ class TrainingLab:
         if h.settings["dataset"] == "dummy":
             lines.append(html.escape(DUMMY_NOTE) + ".")
         self._set_status("<br>".join(lines), color=color, escape=False)
+        self._update_code()
 
     def _set_status(self, text, color=None, escape=True):
         body = html.escape(text) if escape else text
@@ -387,6 +584,16 @@ def _make_controls(s):
             value=s["weight_init_std"], description="init weight std", **log_slider
         ),
         "gradient": dropdown("gradient", "gradient", {g: GRADIENT_NAMES[g] for g in GRADIENTS}),
+        "activation": dropdown("activation", "hidden activation", ACTIVATION_NAMES),
+        "label_noise": widgets.FloatSlider(
+            value=s["label_noise"],
+            min=0.0,
+            max=MAX_LABEL_NOISE,
+            step=0.05,
+            description="label noise",
+            readout_format=".0%",
+            **common,
+        ),
         "seed": widgets.BoundedIntText(
             value=s["seed"], min=0, max=2**31 - 1, description="seed", **common
         ),
