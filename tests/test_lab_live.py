@@ -149,6 +149,7 @@ def test_a_refused_setting_stops_play_with_the_reason():
 
 
 def test_no_figure_leaks_over_200_redraws():
+    plt.close("all")  # figures of earlier tests (doctests draw with pyplot) do not count
     lab = TrainingLab(iters_num=10**3)
     lab.per_frame.value = 1
     before = len(plt.get_fignums())
