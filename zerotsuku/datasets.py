@@ -58,18 +58,28 @@ def to_one_hot(labels, num_classes=None):
         if not (np.isfinite(labels).all() and (labels == np.round(labels)).all()):
             raise ValueError("labels must be integers (class indices), not NaN, inf or 2.5")
         labels = labels.astype(np.int64)
+    labels, num_classes = _class_labels("labels", labels, num_classes, fewest=0)
+    return np.eye(num_classes)[labels]
+
+
+def _class_labels(name, labels, num_classes, fewest):
+    """``labels`` checked as 1-D integer class labels, with the number of classes.
+
+    ``num_classes`` defaults to the largest label + 1 and must be at least ``fewest``.
+    """
     if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise ValueError(
-            f"labels must be a 1-D array of integers, got shape {labels.shape} dtype {labels.dtype}"
+        raise TypeError(
+            f"{name} must be a 1-D array of integer labels, got shape {labels.shape} "
+            f"dtype {labels.dtype}"
         )
     if num_classes is None:
         num_classes = int(labels.max()) + 1 if labels.size else 0
-    num_classes = _checks.whole_number("num_classes", num_classes, 0)
+    num_classes = _checks.whole_number("num_classes", num_classes, fewest)
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(
-            f"labels must lie in 0..{num_classes - 1}, got {labels.min()}..{labels.max()}"
+            f"labels in {name} must lie in 0..{num_classes - 1}, got {labels.min()}..{labels.max()}"
         )
-    return np.eye(num_classes)[labels]
+    return labels, num_classes
 
 
 def split_validation(x, t, validation_rate=0.2, seed=0):
@@ -487,16 +497,7 @@ def flip_labels(t, share, *, num_classes=None, seed=0):
     (3, True)
     """
     share = _check_share(share, "share")
-    t = np.asarray(t)
-    if t.ndim != 1 or t.dtype.kind not in "iu":
-        raise TypeError(
-            f"t must be a 1-D array of integer labels, got shape {t.shape} dtype {t.dtype}"
-        )
-    if num_classes is None:
-        num_classes = int(t.max()) + 1 if t.size else 0
-    num_classes = _checks.whole_number("num_classes", num_classes, 2)
-    if t.size and (t.min() < 0 or t.max() >= num_classes):
-        raise ValueError(f"labels in t must lie in 0..{num_classes - 1}, got {t.min()}..{t.max()}")
+    t, num_classes = _class_labels("t", np.asarray(t), num_classes, fewest=2)
     rng = np.random.default_rng(_checks.seed("seed", seed))
     return _flip(t, share, num_classes, rng)
 
