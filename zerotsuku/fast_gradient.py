@@ -19,7 +19,8 @@ thread, on a shared 2-vCPU machine, 2026-12-01):
   parameters once per nudge, stack the copies and run one batched forward pass over
   all of them: 0.14 ms a call, against 0.35 ms for the structured way, whose many small
   numpy calls cost more than the arithmetic at this size. That is what keeps the
-  10,000-iteration dummy run short, and it repeats the loop's arithmetic bit for bit.
+  10,000-iteration dummy run short. It does the loop's arithmetic, except that each
+  layer's bias is added inside its matrix product (as the weight of an input of 1).
 - larger nets (784-50-10, batch 100): **structured**, 0.22 s a call, 118 times faster
   than the element loop (the stacked way would do the loop's 80,000 forward passes).
   Nudging ``W1[i, j]`` by a step d changes only hidden unit j's input, by d * x[n, i]
@@ -30,12 +31,12 @@ thread, on a shared 2-vCPU machine, 2026-12-01):
   samples' loss terms; summing only those changes also leaves less rounding error
   than the loop's difference of two full losses.
 
-Both evaluate many nudges at once as arrays, in chunks of about 16 MiB, which run
-fastest and bound the memory used.
+The stacked way is used only while all its nudged sets fit in 2**16 numbers, so it
+runs as one pass; the structured way evaluates its nudges in chunks of about 16 MiB,
+which run fastest and bound the memory used.
 """
 
 import math
-from itertools import accumulate
 
 import numpy as np
 
@@ -94,18 +95,16 @@ def fast_numerical_gradient(network, x, t, *, h=1e-4):
     h = _checks.positive_number("h", h)
     params = network.params
     flat = np.concatenate([params[key].ravel() for key in _KEYS])
-    largest = max(float(flat.max()), -float(flat.min()))
+    largest = float(np.abs(flat).max())
     if not math.isfinite(largest):
         network._check_params()  # names the parameter holding NaN or infinity
     if largest * np.finfo(flat.dtype).eps > STEP_TOLERANCE * h:
         _check_step_fits(flat, h)  # some parameters are so large that h may not fit
-    budget = _CHUNK_BYTES // _FLOAT  # numbers per chunk
     activation, _ = ACTIVATIONS[network.activation]
-    row = _stacked_row(params, x.shape[0])
-    if 2 * flat.size * row <= _STACKED_UP_TO:
-        grad = _stacked(params, flat, x, labels, h, max(1, budget // row), activation)
+    if 2 * flat.size * _stacked_row(params, x.shape[0]) <= _STACKED_UP_TO:
+        grad = _stacked(params, flat, x, labels, h, activation)
     else:
-        grad = _structured(params, x, labels, h, budget, activation)
+        grad = _structured(params, x, labels, h, _CHUNK_BYTES // _FLOAT, activation)
     if not np.isfinite(grad).all():
         raise ValueError("the gradient overflowed: the nudged scores are too large")
     grads, start = {}, 0
@@ -129,38 +128,46 @@ def _loss_terms(scores, right):
     class. As in :func:`zerotsuku.functions.softmax`, each column's maximum is
     subtracted before ``exp``, so large scores cannot overflow.
     """
-    shift = scores.max(axis=0)
+    shift = np.maximum.reduce(scores, axis=0)  # the ufunc's own reduce: less overhead
     scores -= shift
-    total = np.exp(scores, out=scores).sum(axis=0)
+    total = np.add.reduce(np.exp(scores, out=scores), axis=0)
     return -np.log(np.exp(right - shift) / total + EPSILON)
 
 
-def _stacked(params, flat, x, labels, h, rows, activation):
-    """Every nudged parameter set as one row; one batched forward pass per chunk of rows.
+def _stacked(params, flat, x, labels, h, activation):
+    """Every nudged parameter set as one row; one batched forward pass over all rows.
 
     Row r < n holds the parameters with element r set to p + h, row n + r the
-    same with p - h, as the loop sets them. Returns the flat gradient.
+    same with p - h, as the loop sets them. A row's first (inputs + 1) * hidden
+    numbers are W1 with b1 below it as one more row, so that one product with
+    x and a column of ones gives x W1 + b1; W2 and b2 likewise. Returns the flat
+    gradient.
     """
     (inputs, hidden), classes = params["W1"].shape, params["W2"].shape[1]
     n, batch = flat.size, x.shape[0]
-    ends = list(accumulate(params[key].size for key in _KEYS))
-    values = np.concatenate([flat + h, flat - h])
-    losses = np.empty(2 * n)
-    for r0 in range(0, 2 * n, rows):
-        chosen = np.arange(r0, min(2 * n, r0 + rows))
-        nudged = np.empty((chosen.size, n))
-        nudged[:] = flat
-        nudged[np.arange(chosen.size), chosen % n] = values[chosen]
-        W1, b1 = nudged[:, : ends[0]], nudged[:, ends[0] : ends[1], None]
-        W2, b2 = nudged[:, ends[1] : ends[2]], nudged[:, ends[2] :, None]
-        a1 = W1.reshape(-1, inputs, hidden).transpose(0, 2, 1) @ x.T + b1
-        scores = np.empty((classes, chosen.size, batch))  # class axis first
-        W2 = W2.reshape(-1, hidden, classes)
-        np.matmul(W2.transpose(0, 2, 1), activation(a1), out=scores.transpose(1, 0, 2))
-        scores += b2.transpose(1, 0, 2)
-        right = scores[labels, :, np.arange(batch)].T
-        losses[chosen] = _loss_terms(scores, right).sum(axis=1) / batch
+    first = (inputs + 1) * hidden
+    nudged = np.empty((2 * n, n))
+    nudged[:] = flat
+    nudged.reshape(2, n * n)[:, :: n + 1] = (flat + h, flat - h)  # the diagonals
+    x1 = _with_ones(x)
+    a1 = x1 @ nudged[:, :first].reshape(2 * n, inputs + 1, hidden)
+    z1 = np.empty((2 * n, batch, hidden + 1))
+    z1[..., :hidden] = activation(a1)
+    z1[..., hidden] = 1
+    W2 = nudged[:, first:].reshape(2 * n, hidden + 1, classes)
+    scores = np.empty((classes, 2 * n, batch))  # class axis first
+    np.matmul(W2.transpose(0, 2, 1), z1.transpose(0, 2, 1), out=scores.transpose(1, 0, 2))
+    right = scores[labels, :, np.arange(batch)].T
+    losses = np.add.reduce(_loss_terms(scores, right), axis=1) / batch
     return (losses[:n] - losses[n:]) / (2 * h)
+
+
+def _with_ones(x):
+    """``x`` with a column of ones appended: the input a bias multiplies."""
+    x1 = np.empty((x.shape[0], x.shape[1] + 1))
+    x1[:, :-1] = x
+    x1[:, -1] = 1
+    return x1
 
 
 def _structured(params, x, labels, h, budget, activation):
@@ -193,8 +200,8 @@ def _structured(params, x, labels, h, budget, activation):
 
     # Per nudge: its column of scores, one temporary of that size, a few numbers.
     max_nudges = budget // (2 * len(scores) + 8)
-    first = np.column_stack([x, np.ones(batch)])  # b1 acts like W1 on an input of 1
-    second = np.column_stack([z1, np.ones(batch)])  # b2 acts like W2 on a hidden output of 1
+    first = _with_ones(x)  # b1 acts like W1 on an input of 1
+    second = _with_ones(z1)  # b2 acts like W2 on a hidden output of 1
     grad1 = _differences(np.vstack([W1, b1]), first, hidden_nudges, base_terms, h, max_nudges)
     grad2 = _differences(np.vstack([W2, b2]), second, output_nudges, base_terms, h, max_nudges)
     return np.concatenate([grad1[:-1].ravel(), grad1[-1], grad2[:-1].ravel(), grad2[-1]])

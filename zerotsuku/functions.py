@@ -6,7 +6,7 @@ with one sample per row), checks it once at the top and never mutates it.
 
 import numpy as np
 
-from ._checks import float_array
+from ._checks import float_array, number_array
 
 __all__ = [
     "identity_function",
@@ -305,17 +305,24 @@ def cross_entropy_error(y, t):
 
 def _probabilities_and_labels(y, t):
     """``y`` as a 2-D batch of probability rows, and the label of each row."""
-    y = float_array("y", y)
+    y = number_array("y", y)
     if y.ndim not in (1, 2):
         raise ValueError(f"y must be 1-D (one sample) or 2-D (a batch), got shape {y.shape}")
     labels = to_labels(t, y.shape)
     y = y.reshape(-1, y.shape[-1])
-    off = np.abs(y.sum(axis=1) - 1)
-    if not (off.max() <= PROBABILITY_TOLERANCE and y.min() >= 0):
-        row = int(np.argmax((off > PROBABILITY_TOLERANCE) | (np.min(y, axis=1) < 0)))
-        raise ValueError(
-            f"y must hold probabilities (each row >= 0 and summing to 1), but row {row} is "
-            f"{np.round(y[row], 4).tolist()[:10]} (sum {np.sum(y[row]):.4g}): pass "
-            "softmax(scores), not the scores themselves"
-        )
+    row_sums = y.sum(axis=1)
+    lowest, highest = 1 - PROBABILITY_TOLERANCE, 1 + PROBABILITY_TOLERANCE
+    if not (y.min() >= 0 and lowest <= row_sums.min() and row_sums.max() <= highest):
+        _refuse_as_probabilities(y, row_sums)  # NaN fails these comparisons too
     return y, labels
+
+
+def _refuse_as_probabilities(y, row_sums):
+    float_array("y", y)  # NaN is named as such
+    bad = (np.abs(row_sums - 1) > PROBABILITY_TOLERANCE) | (np.min(y, axis=1) < 0)
+    row = int(np.argmax(bad))
+    raise ValueError(
+        f"y must hold probabilities (each row >= 0 and summing to 1), but row {row} is "
+        f"{np.round(y[row], 4).tolist()[:10]} (sum {row_sums[row]:.4g}): pass "
+        "softmax(scores), not the scores themselves"
+    )
