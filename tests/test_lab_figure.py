@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from zerotsuku.lab import figure
-from zerotsuku.lab.experiment import DATASETS, lab_data, run_experiment
+from zerotsuku.lab.data import DATASETS, lab_data
+from zerotsuku.lab.experiment import run_experiment
 from zerotsuku.lab.figure import describe, draw_figure, png_bytes, render_png
 
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -139,6 +139,20 @@ def test_a_control_changed_while_playing_restarts_with_it_and_plays_on():
     assert same_params(lab.network, expected.network)
 
 
+@pytest.mark.parametrize(("name", "value"), [("data_size", 120), ("validation_share", 0.4)])
+def test_a_data_control_changed_while_playing_restarts_with_it_and_plays_on(name, value):
+    lab = TrainingLab(iters_num=100)
+    lab.play.playing = True
+    tick(lab, 3)
+    lab.controls[name].value = value
+    assert lab.play.playing and lab.live.done == 0 and lab.live.settings[name] == value
+    assert lab.live.data.train_size == lab.controls["batch_size"].max
+    tick(lab, 2)
+    expected = run_experiment(iters_num=10, **{name: value})
+    assert same_params(lab.network, expected.network)
+    assert lab.history.settings["train_size"] == expected.data.train_size
+
+
 def test_a_refused_setting_stops_play_with_the_reason():
     lab = TrainingLab(iters_num=30)
     lab.play.playing = True
@@ -169,6 +183,17 @@ def test_no_figure_leaks_over_200_redraws():
         {"dataset": "spiral", "learning_rate": 10**0.1, "hidden_size": 7, "iters_num": 40},
         {"dataset": "dummy", "gradient": "fast_numerical", "iters_num": 20},
         {"dataset": "mnist", "hidden_size": 6, "batch_size": 50, "iters_num": 30},
+        {"data_size": 70, "validation_share": 0.45, "label_noise": 0.15, "iters_num": 30},
+        {"dataset": "blobs3", "data_size": 1000, "validation_share": 0.1, "iters_num": 30},
+        {"dataset": "dummy", "data_size": 300, "validation_share": 0.5, "iters_num": 20},
+        {
+            "dataset": "mnist",
+            "data_size": 700,
+            "validation_share": 0.3,
+            "label_noise": 0.2,
+            "hidden_size": 5,
+            "iters_num": 20,
+        },
     ],
 )
 def test_the_code_reproduces_the_run_in_a_fresh_namespace(settings):
@@ -178,7 +203,13 @@ def test_the_code_reproduces_the_run_in_a_fresh_namespace(settings):
     history = namespace["history"]
     assert history.final_loss == lab.history.final_loss
     np.testing.assert_array_equal(history.train_loss, lab.history.train_loss)
+    np.testing.assert_array_equal(history.test_acc, lab.run.val_acc)
     assert same_params(namespace["network"], lab.network)
+    data = lab.run.data
+    for part in ("x_train", "t_train", "x_val", "t_val", "x_test", "t_test"):
+        np.testing.assert_array_equal(namespace[part], getattr(data, part))
+    test_acc = namespace["network"].accuracy(namespace["x_test"], namespace["t_test"])
+    assert test_acc == lab.run.test_acc
 
 
 def test_the_code_of_a_paused_run_trains_to_where_it_is():
@@ -191,16 +222,34 @@ def test_the_code_of_a_paused_run_trains_to_where_it_is():
     assert namespace["history"].final_loss == lab.history.final_loss
 
 
-def test_the_code_uses_only_the_public_api():
-    code = TrainingLab(iters_num=20).code
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"iters_num": 20},
+        {"dataset": "dummy", "iters_num": 20, "label_noise": 0.1},
+        {"dataset": "mnist", "data_size": 600, "iters_num": 20, "hidden_size": 3},
+    ],
+)
+def test_the_code_uses_only_the_public_api(settings):
+    code = TrainingLab(**settings).code
     imports = [line for line in code.splitlines() if "import" in line]
     assert imports and all(" _" not in line and "._" not in line for line in imports)
+    assert "zerotsuku.lab" not in code  # the data are rebuilt from zerotsuku.datasets
 
 
-def test_the_settings_rebuild_the_same_lab():
-    lab = TrainingLab(dataset="moons", hidden_size=4, learning_rate=0.5, iters_num=50, seed=3)
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"dataset": "moons", "hidden_size": 4, "learning_rate": 0.5, "iters_num": 50, "seed": 3},
+        {"dataset": "spiral", "data_size": 90, "validation_share": 0.45, "iters_num": 20},
+        {"dataset": "mnist", "data_size": 800, "validation_share": 0.15, "iters_num": 20},
+    ],
+)
+def test_the_settings_rebuild_the_same_lab(settings):
+    lab = TrainingLab(**settings)
     again = TrainingLab(**lab.settings)
     assert again.settings == lab.settings
+    assert again.controls["data_size"].value == lab.controls["data_size"].value
     np.testing.assert_array_equal(again.history.train_loss, lab.history.train_loss)
 
 
@@ -247,7 +296,7 @@ def test_label_noise_flips_training_labels_only_and_the_code_follows():
     assert (noisy.t_train != clean.t_train).sum() == 40
     np.testing.assert_array_equal(noisy.t_val, clean.t_val)
     np.testing.assert_array_equal(noisy.t_test, clean.t_test)
-    assert "label_noise=0.2" in lab.code
+    assert "flip_labels(t_train, 0.2, num_classes=2, seed=0)" in lab.code
     namespace = {}
     exec(lab.code, namespace)
     assert namespace["history"].final_loss == lab.history.final_loss

@@ -70,6 +70,8 @@ PREVIEW_QUALITY = 90
 
 _SHORT_NAMES = {
     "dataset": "data",
+    "data_size": "labelled",
+    "validation_share": "val share",
     "hidden_size": "hidden",
     "learning_rate": "lr",
     "batch_size": "batch",
