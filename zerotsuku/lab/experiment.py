@@ -24,7 +24,7 @@ from .._checks import choice, positive_number, whole_number
 from ..datasets import TOY_DATASETS
 from ..fast_gradient import fast_numerical_gradient
 from ..networks import TwoLayerNet
-from ..training import GRADIENTS, TrainingHistory, _batches, _loss_or_nan, train
+from ..training import GRADIENTS, TrainingHistory, _loss_or_nan, batch_indices, train
 from .data import (
     DATA_SIZES,
     DATASETS,
@@ -450,11 +450,11 @@ class LiveRun:
         for key, value in self._start.items():
             self.network.params[key] = value.copy()
         # train()'s own batch iterator, kept for the whole run (its length is only a bound).
-        batch_settings = {"batch_size": self.settings["batch_size"], "sampling": "epoch"}
-        self._batches = _batches(
+        self._batches = batch_indices(
             self.data.train_size,
-            {**batch_settings, "iters_num": 2**62},
-            np.random.default_rng(self.settings["seed"]),
+            self.settings["batch_size"],
+            2**62,
+            rng=np.random.default_rng(self.settings["seed"]),
         )
         self.losses, self._accuracies = [], []
         self._seconds = 0.0

@@ -22,8 +22,7 @@ from PIL import Image
 from ..functions import sigmoid
 from ..networks import ACTIVATIONS
 from ..plotting import PALETTE, STYLE, plot_decision_boundary, plot_loss, smooth
-from ..plotting.boundaries import _grid_axes, _shading, _to_probabilities
-from ..plotting.style import _class_colors
+from ..plotting.boundaries import boundary_grid, boundary_shading
 from .experiment import DEFAULTS, GRADIENT_NAMES, stopped_early
 
 __all__ = ["LiveFigure", "describe", "draw_figure", "png_bytes", "render_png"]
@@ -229,9 +228,7 @@ def unit_maps(network, data, resolution=UNIT_RESOLUTION):
         maps = W1.T.reshape(-1, side, side)[:, ::-1]  # upright when drawn with origin="lower"
         top = float(np.abs(maps).max()) or 1.0
         return maps, (-top, top)
-    gx, gy = _grid_axes(data.x_train.copy(), BOUNDARY_MARGIN, resolution)
-    xx, yy = np.meshgrid(gx, gy)
-    grid = np.column_stack([xx.ravel(), yy.ravel()])
+    grid = boundary_grid(data.x_train, BOUNDARY_MARGIN, resolution)[2]
     activation = ACTIVATIONS[getattr(network, "activation", "sigmoid")][0]
     with np.errstate(over="ignore"):
         outputs = activation(grid @ W1 + b1)
@@ -459,10 +456,7 @@ class LiveFigure:
                 contour.remove()  # the class borders: the shading shows them while playing
             points = [c for c in ax.collections if isinstance(c, PathCollection)]
             self.moving += [self.shading, *points, ax.get_legend()]
-            gx, gy = _grid_axes(self.data.x_train.copy(), BOUNDARY_MARGIN, PREVIEW_RESOLUTION)
-            xx, yy = np.meshgrid(gx, gy)
-            self.grid = np.column_stack([xx.ravel(), yy.ravel()])
-            self.colors = np.array(_class_colors(self.data.num_classes))
+            self.grid = boundary_grid(self.data.x_train, BOUNDARY_MARGIN, PREVIEW_RESOLUTION)[2]
             self.bars = []
         else:
             self.shading = None
@@ -486,8 +480,8 @@ class LiveFigure:
         self.train_acc.set_data(history.epochs, history.train_acc)
         self.val_acc.set_data(history.epochs, history.test_acc)
         if self.shading is not None:
-            probs = _to_probabilities(network.predict(self.grid))
-            self.shading.set_data(_shading(probs, self.colors, PREVIEW_RESOLUTION)[1])
+            scores = network.predict(self.grid)
+            self.shading.set_data(boundary_shading(scores, PREVIEW_RESOLUTION)[1])
         else:
             for bar, height in zip(self.bars, _per_digit(network, self.data), strict=True):
                 bar.set_height(height)
