@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from zerotsuku.lab import experiment, figure, widgets
+from zerotsuku.lab import data, experiment, figure, live, reproduce, widgets
 from zerotsuku.lab.data import DATASETS, lab_data
 from zerotsuku.lab.experiment import (
     DEFAULTS,
@@ -278,6 +278,6 @@ def imported_modules(module):
 
 
 def test_the_experiment_and_its_figure_need_no_widgets():
-    assert "ipywidgets" not in imported_modules(experiment)
-    assert "ipywidgets" not in imported_modules(figure)
+    for module in (data, experiment, live, reproduce, figure):
+        assert "ipywidgets" not in imported_modules(module)
     assert "ipywidgets" in imported_modules(widgets)  # the check does see imports

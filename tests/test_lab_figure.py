@@ -123,7 +123,7 @@ def test_drawing_leaves_pyplot_alone():
 
 
 def live_run_at(iterations, **settings):
-    from zerotsuku.lab.experiment import LiveRun
+    from zerotsuku.lab.live import LiveRun
 
     live = LiveRun(**settings)
     live.advance(iterations)

@@ -7,8 +7,10 @@ The package is split by job:
 - ``data``: the data sets, split into training, validation and test data;
 - ``experiment``: the settings, one run (:func:`run_experiment`), its summary; no widgets,
   so a notebook can print comparable numbers for fixed settings;
+- ``live``: :class:`LiveRun`, the run that Play, Step and Reset advance in chunks;
+- ``reproduce``: :func:`run_code`, the public-API code of a run;
 - ``figure``: the lab's figure and its PNG bytes;
-- ``widgets``: :class:`TrainingLab`, the controls in front of both.
+- ``widgets``: :class:`TrainingLab`, the controls in front of all of them.
 """
 
 from .data import DATA_SIZES, DATASETS, VALIDATION_SHARES, LabData, lab_data
@@ -17,14 +19,14 @@ from .experiment import (
     GRADIENT_NAMES,
     TIME_LIMIT,
     LabRun,
-    LiveRun,
     full_settings,
     refusal,
-    run_code,
     run_experiment,
     summary,
 )
 from .figure import LiveFigure, draw_figure, render_png
+from .live import LiveRun
+from .reproduce import run_code
 from .widgets import TrainingLab
 
 __all__ = [

@@ -2,7 +2,8 @@
 
 No widgets here: a notebook cell can call :func:`run_experiment` with fixed settings and print
 numbers that everyone gets identically. :mod:`zerotsuku.lab.widgets` puts sliders in front of
-the same function; :mod:`zerotsuku.lab.data` holds the data sets.
+the same function; :mod:`zerotsuku.lab.data` holds the data sets, :mod:`zerotsuku.lab.live`
+the run that Play and Step advance, :mod:`zerotsuku.lab.reproduce` the code of a run.
 
 A run is refused only when it is known to be hopeless: the chapter's element-loop numerical
 gradient on MNIST. Any other run may take as long as it takes; the lab passes a time limit
@@ -14,26 +15,15 @@ by; the test data (テストデータ) are scored once at the end of a run as th
 (:attr:`LabRun.test_acc`), never for choosing.
 """
 
-import textwrap
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._checks import choice, positive_number, whole_number
-from ..datasets import TOY_DATASETS
-from ..fast_gradient import fast_numerical_gradient
 from ..networks import TwoLayerNet
-from ..training import GRADIENTS, TrainingHistory, _loss_or_nan, batch_indices, train
-from .data import (
-    DATA_SIZES,
-    DATASETS,
-    SEEDS,
-    TEST_SIZES,
-    LabData,
-    check_data_settings,
-    data_for,
-)
+from ..training import GRADIENTS, TrainingHistory, train
+from .data import DATASETS, LabData, check_data_settings, data_for
 
 __all__ = [
     "ACTIVATION_NAMES",
@@ -41,12 +31,10 @@ __all__ = [
     "GRADIENT_NAMES",
     "TIME_LIMIT",
     "LabRun",
-    "LiveRun",
     "final_check",
     "fresh_network",
     "full_settings",
     "refusal",
-    "run_code",
     "run_experiment",
     "stopped_early",
     "summary",
@@ -239,7 +227,8 @@ def _watch(callback, time_limit, iters_num):
 def fresh_network(s, data):
     """The untrained net of the settings ``s`` (its start weights drawn with ``s["seed"]``).
 
-    Used by :func:`run_experiment` and :class:`LiveRun`: the same start for both.
+    Used by :func:`run_experiment` and :class:`~zerotsuku.lab.live.LiveRun`: the same start
+    for both.
     """
     return TwoLayerNet(
         data.input_size,
@@ -387,257 +376,3 @@ def summary(run):
         parts.append(f"{done:,} iterations")
     parts.append(f"{h.seconds:.2f} s")
     return " · ".join(parts)
-
-
-class LiveRun:
-    """A run that advances a few iterations at a time: the lab's Play, Step and Reset.
-
-    It draws its batches from one generator kept across chunks and updates the parameters
-    exactly as :func:`~zerotsuku.training.train` does, so after N iterations, in whatever
-    chunks, its network has the same parameters, bit for bit, as ``train()`` with the same
-    settings and ``iters_num=N`` (and :meth:`history` is that run's history).
-
-    Parameters
-    ----------
-    **settings
-        Any of the keys of :data:`DEFAULTS`; ``iters_num`` is where Play stops.
-
-    Attributes
-    ----------
-    settings : dict
-    data : LabData
-    network : TwoLayerNet
-        Trained in place.
-    done : int
-        Iterations done so far.
-
-    Used by :class:`~zerotsuku.lab.TrainingLab`.
-
-    Examples
-    --------
-    >>> live = LiveRun(dataset="gauss")
-    >>> live.advance(7), live.advance(3), live.done
-    (7, 3, 10)
-    >>> live.reset(); live.done
-    0
-    """
-
-    def __init__(self, **settings):
-        self.settings = full_settings(**settings)
-        reason = refusal(**self.settings)
-        if reason is not None:
-            raise ValueError(reason)
-        self.data = data_for(self.settings)
-        self.network = fresh_network(self.settings, self.data)
-        self._start = {key: value.copy() for key, value in self.network.params.items()}
-        self.reset()
-
-    @property
-    def iter_per_epoch(self):
-        return max(self.data.train_size // self.settings["batch_size"], 1)
-
-    @property
-    def diverged(self):
-        return bool(self.losses) and not np.isfinite(self.losses[-1])
-
-    @property
-    def finished(self):
-        """True at ``iters_num`` iterations or after divergence."""
-        return self.diverged or self.done >= self.settings["iters_num"]
-
-    def reset(self):
-        """Back to the start weights and the first batch."""
-        for key, value in self._start.items():
-            self.network.params[key] = value.copy()
-        # train()'s own batch iterator, kept for the whole run (its length is only a bound).
-        self._batches = batch_indices(
-            self.data.train_size,
-            self.settings["batch_size"],
-            2**62,
-            rng=np.random.default_rng(self.settings["seed"]),
-        )
-        self.losses, self._accuracies = [], []
-        self._seconds = 0.0
-        self._measure()
-
-    @property
-    def done(self):
-        return len(self.losses)
-
-    def advance(self, iterations, *, time_limit=None, callback=None):
-        """Run up to ``iterations`` more iterations (fewer at divergence or ``time_limit`` s).
-
-        Returns
-        -------
-        int
-            The iterations run.
-        """
-        iterations = whole_number("iterations", iterations, 0)
-        start = time.perf_counter()
-        deadline = start + (np.inf if time_limit is None else time_limit)
-        count = 0
-        while count < iterations and not self.diverged:
-            self._step()
-            count += 1
-            if callback is not None:
-                callback(self.done, self.losses[-1])
-            if time.perf_counter() > deadline:
-                break
-        self._seconds += time.perf_counter() - start
-        return count
-
-    def _step(self):
-        """One iteration of train(): gradient, whole update, loss, accuracy at epoch ends."""
-        batch = next(self._batches)
-        x_batch, t_batch = self.data.x_train[batch], self.data.t_train[batch]
-        gradient = self.settings["gradient"]
-        if gradient == "backprop":
-            grads = self.network.gradient(x_batch, t_batch)
-        elif gradient == "numerical":
-            grads = self.network.numerical_gradient(x_batch, t_batch)
-        else:
-            grads = fast_numerical_gradient(self.network, x_batch, t_batch)
-        rate, params = self.settings["learning_rate"], self.network.params
-        with np.errstate(over="ignore", invalid="ignore"):
-            updated = {key: value - rate * grads[key] for key, value in params.items()}
-        params.update(updated)  # one step: an interrupt cannot land between two keys
-        self.losses.append(float(_loss_or_nan(self.network, x_batch, t_batch)))
-        if not self.diverged and self.done % self.iter_per_epoch == 0:
-            self._measure()
-
-    def _measure(self):
-        train_acc = self.network.accuracy(self.data.x_train, self.data.t_train)
-        val_acc = self.network.accuracy(self.data.x_val, self.data.t_val)
-        self._accuracies.append((self.done, train_acc, val_acc))
-
-    def history(self):
-        """The TrainingHistory of ``train()`` stopped here (``iters_num`` = iterations done)."""
-        accuracies = list(self._accuracies)
-        if not self.diverged and accuracies[-1][0] != self.done:
-            accuracies.append(
-                (
-                    self.done,
-                    self.network.accuracy(self.data.x_train, self.data.t_train),
-                    self.network.accuracy(self.data.x_val, self.data.t_val),
-                )
-            )
-        iters, train_acc, val_acc = zip(*accuracies, strict=True)
-        s = self.settings
-        settings = {
-            **s,
-            "iters_num": self.done,
-            "sampling": "epoch",
-            "train_size": self.data.train_size,
-            "input_size": self.network.input_size,
-            "output_size": self.network.output_size,
-        }
-        return TrainingHistory(
-            train_loss=np.array(self.losses, dtype=np.float64),
-            train_acc=np.array(train_acc, dtype=np.float64),
-            test_acc=np.array(val_acc, dtype=np.float64),
-            acc_iters=np.array(iters, dtype=np.int64),
-            iter_per_epoch=self.iter_per_epoch,
-            seconds=self._seconds,
-            diverged=self.diverged,
-            settings=settings,
-        )
-
-    def lab_run(self):
-        """This run as a :class:`LabRun` (the test accuracy measured now, as the final check)."""
-        history = self.history()
-        history.settings["iters_num"] = self.settings["iters_num"]
-        return LabRun(self.network, history, self.data, final_check(self.network, self.data))
-
-
-def run_code(settings, iterations):
-    """Python that reproduces a lab run with the package's public API alone.
-
-    Parameters
-    ----------
-    settings : dict
-        The run's settings (any of the keys of :data:`DEFAULTS`).
-    iterations : int
-        Iterations done, the ``iters_num`` of the code's ``train()`` call.
-
-    Returns
-    -------
-    str
-        Code that, run in a fresh namespace, leaves the run's TrainingHistory in
-        ``history``, its network in ``network`` and its data in ``x_train`` ... ``t_test``.
-
-    Used by :attr:`~zerotsuku.lab.TrainingLab.code`.
-
-    Examples
-    --------
-    >>> namespace = {}
-    >>> exec(run_code({"dataset": "gauss"}, 50), namespace)  # doctest: +ELLIPSIS
-    last batch loss 0.0...
-    test (final check) 1.000
-    >>> len(namespace["history"].train_loss)
-    50
-    """
-    s = full_settings(**{key: value for key, value in settings.items() if key in DEFAULTS})
-    iterations = whole_number("iterations", iterations, 0)
-    data = data_for(s)
-    name, size, share, noise = s["dataset"], s["data_size"], s["validation_share"], s["label_noise"]
-    if name in TOY_DATASETS:
-        source = [f"x, t = toy_dataset({name!r}, {size}, seed={SEEDS['labelled']})"]
-        test = [f"x_test, t_test = toy_dataset({name!r}, {TEST_SIZES[name]}, seed={SEEDS['test']})"]
-        loaders = ["toy_dataset"]
-    elif name == "dummy":
-        source = [
-            f"x, rows = dummy_dataset({size}, seed={SEEDS['labelled']})  # coin flips, not one-hot",
-            "t = rows.argmax(axis=1)  # the class the book's cross_entropy_error reads",
-        ]
-        test = [
-            f"x_test, rows_test = dummy_dataset({TEST_SIZES[name]}, seed={SEEDS['test']})",
-            "t_test = rows_test.argmax(axis=1)",
-        ]
-        loaders = ["dummy_dataset"]
-    else:
-        source = ['(x, t), (x_test, t_test) = load_mnist(source="bundled")']
-        if size < DATA_SIZES["mnist"][2]:
-            source.append(f"x, t = x[:{size}], t[:{size}]  # the first {size:,} training digits")
-        test = []
-        loaders = ["load_mnist"]
-    split = [
-        f"(x_train, t_train), (x_val, t_val) = split_validation(x, t, {share!r}, "
-        f"seed={SEEDS['labelled']})"
-    ]
-    if noise:
-        loaders.append("flip_labels")
-        split.append(
-            f"t_train = flip_labels(t_train, {noise!r}, num_classes={data.num_classes}, "
-            f"seed={SEEDS['labelled']})  # label noise: training labels only"
-        )
-    imports = ", ".join(sorted([*loaders, "split_validation"]))
-    lines = [
-        f"from zerotsuku.datasets import {imports}",
-        "from zerotsuku.networks import TwoLayerNet",
-        "from zerotsuku.training import train",
-        "",
-        *(f"# {line}" for line in textwrap.wrap(data.note, 94)),
-        *source,
-        *split,
-        *test,
-    ]
-    lines += [
-        f"network = TwoLayerNet({data.input_size}, {s['hidden_size']}, {data.num_classes}, "
-        f"weight_init_std={s['weight_init_std']!r}, seed={s['seed']}, "
-        f"activation={s['activation']!r})",
-        "history = train(",
-        "    network,",
-        "    x_train,",
-        "    t_train,",
-        "    x_test=x_val,  # the validation data: accuracy once per epoch",
-        "    t_test=t_val,",
-        f"    iters_num={iterations},",
-        f"    batch_size={s['batch_size']},",
-        f"    learning_rate={s['learning_rate']!r},",
-        f"    gradient={s['gradient']!r},",
-        f"    seed={s['seed']},",
-        ")",
-        'print(f"last batch loss {history.final_loss:.4f}")',
-        'print(f"test (final check) {network.accuracy(x_test, t_test):.3f}")',
-    ]
-    return "\n".join(lines) + "\n"

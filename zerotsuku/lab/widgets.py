@@ -37,14 +37,14 @@ from .experiment import (
     DEFAULTS,
     GRADIENT_NAMES,
     TIME_LIMIT,
-    LiveRun,
     full_settings,
     refusal,
-    run_code,
     run_experiment,
     summary,
 )
 from .figure import LiveFigure, describe, render_png
+from .live import LiveRun
+from .reproduce import run_code
 
 __all__ = ["TrainingLab"]
 
