@@ -88,6 +88,42 @@ def test_the_same_runs_give_the_same_bytes_and_others_differ():
     assert png_bytes(draw_figure([a.history], a.network, a.data)) == png_a  # one PNG path
 
 
+def test_drawing_into_the_previous_figure_gives_a_new_figures_pixels():
+    a = run_experiment(seed=3, **FAST)
+    b = run_experiment(seed=4, hidden_size=20, **FAST)
+    c = run_experiment(dataset="spiral3", hidden_size=3, **FAST)
+    m = run_experiment(dataset="mnist", hidden_size=5, iters_num=20)
+    sequence = [
+        ([a.history], a, False),
+        ([b.history], b, False),  # same layout: drawn into the same figure
+        ([a.history, b.history], b, False),
+        ([c.history], c, False),
+        ([c.history], c, True),  # log scale: a new figure
+        ([m.history], m, False),  # per-digit panel: a new figure
+        ([a.history], a, False),
+    ]
+    fig, kept = None, []
+    for histories, run, log_scale in sequence:
+        fig = draw_figure(histories, run.network, run.data, log_scale=log_scale, into=fig)
+        kept.append(fig)
+        fresh = render_png(histories, run.network, run.data, log_scale=log_scale)
+        assert png_bytes(fig) == fresh
+    assert kept[0] is kept[1] is kept[2] is kept[3] and kept[4] is not kept[3]
+    assert len(fig.axes) == 4
+
+
+def test_the_lab_draws_every_picture_into_one_figure():
+    from zerotsuku.lab import TrainingLab
+
+    lab = TrainingLab(**FAST)
+    first = lab._figure
+    lab.controls["seed"].value = 5
+    lab.controls["hidden_size"].value = 4
+    assert lab._figure is first
+    expected = render_png(lab.runs, lab.network, lab.run.data)
+    assert bytes(lab.image.value) == expected
+
+
 def test_a_broken_network_draws_a_note_instead_of_a_boundary():
     run = run_experiment(**FAST)
     run.network.params["W1"][0, 0] = np.inf

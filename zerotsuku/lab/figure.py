@@ -253,15 +253,14 @@ def unit_mosaic(maps):
     return mosaic
 
 
-def draw_hidden_units(fig, slot, network, data):
-    """One small map per hidden unit (4 to a row, at most ``MAX_UNITS``) in ``slot``.
+def draw_hidden_units(ax, network, data):
+    """One small map per hidden unit (4 to a row, at most ``MAX_UNITS``) on ``ax``.
 
     Returns the mosaic's image (None if the weights are no longer finite).
 
     Used by :func:`draw_figure`.
     """
     hidden = network.params["W1"].shape[1]
-    ax = fig.add_subplot(slot)
     ax.set_axis_off()
     what = "output over the plane" if data.input_size == 2 else "weights in, 28 × 28"
     more = f"\nfirst {MAX_UNITS} of {hidden} shown" if hidden > MAX_UNITS else ""
@@ -281,8 +280,31 @@ def draw_hidden_units(fig, slot, network, data):
     )
 
 
+def _layout_key(histories, network, data, log_scale, dpi):
+    """What a figure's axes keep between two drawings; a figure is reused only for the same."""
+    finite = all(np.isfinite(p).all() for p in network.params.values())
+    return (log_scale, dpi, data.input_size == 2, finite, any(len(h.train_loss) for h in histories))
+
+
+def _emptied(fig):
+    """``fig``'s four axes with every drawn thing removed, their ticks and texts kept.
+
+    Creating the axes and their ticks anew is a good part of a drawing's time; their titles
+    and labels are set again by the drawing, their limits found again from the new data.
+    """
+    for ax in fig.axes:
+        for artist in [*ax.lines, *ax.collections, *ax.images, *ax.patches, *ax.texts]:
+            artist.remove()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        ax.ignore_existing_data_limits = True
+        ax.relim()
+        ax.set_autoscale_on(True)
+    return fig.axes
+
+
 def draw_figure(
-    histories, network, data, *, log_scale=False, dpi=DPI, resolution=BOUNDARY_RESOLUTION
+    histories, network, data, *, log_scale=False, dpi=DPI, resolution=BOUNDARY_RESOLUTION, into=None
 ):
     """Loss, accuracy and decision boundary (or per-digit accuracy) of the newest run.
 
@@ -300,6 +322,11 @@ def draw_figure(
         Pixels per inch of the PNG.
     resolution : int
         Grid points per axis of the decision-boundary shading.
+    into : matplotlib.figure.Figure, optional
+        A figure this function drew before: drawn into again, its axes and their ticks
+        kept, when it has the same layout (same log scale and dpi, the same kind of model
+        panel), which saves much of the time; a new figure otherwise. The picture is the
+        same as a new figure's, pixel for pixel.
 
     Returns
     -------
@@ -314,25 +341,31 @@ def draw_figure(
     if not histories:
         raise ValueError("histories is empty: nothing to draw")
     current = histories[-1]
+    key = _layout_key(histories, network, data, log_scale, dpi)
     with mpl.rc_context(STYLE):
-        fig = Figure(figsize=LAB_FIGSIZE, dpi=dpi)
-        FigureCanvasAgg(fig)
-        # A fixed layout: constrained layout would double the drawing time.
-        grid = fig.add_gridspec(
-            1,
-            4,
-            width_ratios=[1.35, 1.0, 0.95, 0.8],
-            left=0.045,
-            right=0.995,
-            bottom=0.13,
-            top=0.86,
-            wspace=0.22,
-        )
-        ax_loss, ax_acc, ax_model = (fig.add_subplot(grid[0, i]) for i in range(3))
+        if into is not None and getattr(into, "_lab_layout", None) == key:
+            fig = into
+            ax_loss, ax_acc, ax_model, ax_units = _emptied(fig)
+        else:
+            fig = Figure(figsize=LAB_FIGSIZE, dpi=dpi)
+            FigureCanvasAgg(fig)
+            # A fixed layout: constrained layout would double the drawing time.
+            grid = fig.add_gridspec(
+                1,
+                4,
+                width_ratios=[1.35, 1.0, 0.95, 0.8],
+                left=0.045,
+                right=0.995,
+                bottom=0.13,
+                top=0.86,
+                wspace=0.22,
+            )
+            ax_loss, ax_acc, ax_model, ax_units = (fig.add_subplot(grid[0, i]) for i in range(4))
+            fig._lab_layout = key
         _draw_losses(ax_loss, ax_acc, histories, log_scale)
         _draw_accuracy(ax_acc, current, faint_runs=len(histories) > 1)
         _draw_model(ax_model, network, data, resolution)
-        draw_hidden_units(fig, grid[0, 3], network, data)
+        draw_hidden_units(ax_units, network, data)
         fig.suptitle(_title(current), fontsize=13)
     return fig
 

@@ -42,7 +42,7 @@ from .experiment import (
     run_experiment,
     summary,
 )
-from .figure import LiveFigure, describe, render_png
+from .figure import LiveFigure, describe, draw_figure, png_bytes
 from .live import LiveRun
 from .reproduce import run_code
 
@@ -198,6 +198,7 @@ class TrainingLab:
         self.live = None
         self.runs = []
         self._live_figure = None
+        self._figure = None
         self._holding = False
         self.widget = self._layout()
         self._connect()
@@ -438,8 +439,15 @@ class TrainingLab:
                 self._show_picture("jpeg", jpeg)
                 return
         self._live_figure = None
-        png = render_png(self.runs, self.run.network, self.run.data, log_scale=self.log_scale.value)
-        self._show_picture("png", png)
+        # Drawn into the previous picture's figure: its axes and ticks are kept (same pixels).
+        self._figure = draw_figure(
+            self.runs,
+            self.run.network,
+            self.run.data,
+            log_scale=self.log_scale.value,
+            into=self._figure,
+        )
+        self._show_picture("png", png_bytes(self._figure))
 
     def _show_picture(self, kind, data):
         with self.image.hold_sync():  # format and bytes in one message
