@@ -166,6 +166,32 @@ def live_run_at(iterations, **settings):
     return live
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"gradient": "numerical", "label_noise": 0.35, "validation_share": 0.45, "data_size": 1000},
+    ],
+)
+def test_the_live_figures_counter_and_title_do_not_overlap(settings):
+    from zerotsuku.lab.figure import LiveFigure
+
+    live = live_run_at(3, hidden_size=100, iters_num=5000, learning_rate=10**-2.9, **settings)
+    run = live.lab_run()
+    figure = LiveFigure([run.history], run.network, run.data)
+    figure.frame(run.history, run.network)
+    renderer = figure.fig.canvas.get_renderer()
+    counter = figure.counter.get_window_extent(renderer)
+    title = figure.fig.get_suptitle()
+    title_box = figure.fig._suptitle.get_window_extent(renderer)
+    assert title and counter.x1 < title_box.x0, (counter, title_box)
+    assert title_box.x1 < figure.fig.bbox.x1
+    whole = draw_figure([run.history], run.network, run.data)
+    whole.canvas.draw()
+    box = whole._suptitle.get_window_extent(whole.canvas.get_renderer())
+    assert 0 < box.x0 and box.x1 < whole.bbox.x1
+
+
 @pytest.mark.parametrize("name", ["circles", "mnist"])
 def test_a_live_figure_redraws_its_moving_parts_frame_after_frame(name):
     from zerotsuku.lab.figure import LiveFigure

@@ -70,7 +70,7 @@ PREVIEW_QUALITY = 90
 _SHORT_NAMES = {
     "dataset": "data",
     "data_size": "labelled",
-    "validation_share": "val share",
+    "validation_share": "val",
     "hidden_size": "hidden",
     "learning_rate": "lr",
     "batch_size": "batch",
@@ -447,7 +447,8 @@ class LiveFigure:
         self._model_parts()
         self.unit_image = self.fig.axes[3].images[0] if self.fig.axes[3].images else None
         self.moving += [self.unit_image] if self.unit_image is not None else []
-        self.fig.suptitle(describe(current.settings), fontsize=13, x=0.45)
+        # Centred in the width right of the counter, which stands at the top left.
+        self.fig.suptitle(describe(current.settings), fontsize=13, x=0.56)
         self.counter = self.fig.text(0.005, 0.97, "", ha="left", va="top", fontsize=12)
         self.moving.append(self.counter)
         for artist in self.moving:
