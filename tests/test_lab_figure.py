@@ -112,6 +112,17 @@ def test_drawing_into_the_previous_figure_gives_a_new_figures_pixels():
     assert len(fig.axes) == 4
 
 
+@pytest.mark.parametrize(
+    ("settings", "log_scale"),
+    [({}, False), ({}, True), ({"dataset": "mnist", "hidden_size": 20, "iters_num": 20}, False)],
+)
+def test_fixed_titles_change_no_pixel(settings, log_scale, monkeypatch):
+    run = run_experiment(**{**FAST, **settings})
+    fixed = render_png([run.history], run.network, run.data, log_scale=log_scale)
+    monkeypatch.setattr(figure, "FIXED_TITLES", {})
+    assert render_png([run.history], run.network, run.data, log_scale=log_scale) == fixed
+
+
 def test_the_lab_draws_every_picture_into_one_figure():
     from zerotsuku.lab import TrainingLab
 
