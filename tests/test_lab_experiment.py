@@ -7,14 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from zerotsuku.datasets import dummy_dataset, load_mnist, split_validation, toy_dataset
-from zerotsuku.lab import experiment, figure, widgets
+from zerotsuku.lab import data, experiment, figure, live, reproduce, widgets
+from zerotsuku.lab.data import DATASETS, lab_data
 from zerotsuku.lab.experiment import (
-    DATASETS,
     DEFAULTS,
     TIME_LIMIT,
     full_settings,
-    lab_data,
     refusal,
     run_experiment,
     summary,
@@ -23,70 +21,6 @@ from zerotsuku.networks import TwoLayerNet
 from zerotsuku.training import GRADIENTS, train
 
 FAST = {"iters_num": 60}
-
-
-@pytest.mark.parametrize("name", DATASETS)
-def test_every_data_set_is_read_only_float_inputs_and_integer_labels(name):
-    data = lab_data(name)
-    assert data.name == name and data.x_train.dtype == np.float64
-    assert data.t_train.dtype.kind == "i" and data.t_train.shape == (data.train_size,)
-    assert data.x_val.shape[1] == data.x_test.shape[1] == data.input_size
-    for x, t in ((data.x_val, data.t_val), (data.x_test, data.t_test)):
-        assert x.dtype == np.float64 and t.dtype.kind == "i" and t.shape == (len(x),)
-    for t in (data.t_train, data.t_val, data.t_test):
-        assert set(np.unique(t)) <= set(range(data.num_classes))
-    for array in (data.x_train, data.t_train, data.x_val, data.t_val, data.x_test, data.t_test):
-        assert not array.flags.writeable
-    assert lab_data(name) is data  # read once
-
-
-def rows(x):
-    return {row.tobytes() for row in x}
-
-
-@pytest.mark.parametrize("name", DATASETS)
-def test_training_validation_and_test_data_share_no_sample(name):
-    data = lab_data(name)
-    train, val, test = rows(data.x_train), rows(data.x_val), rows(data.x_test)
-    if name != "mnist":  # real digits may repeat across MNIST's own training and test sets
-        assert not train & test and not val & test
-    assert not train & val
-
-
-@pytest.mark.parametrize("name", ["circles", "spiral"])
-def test_a_2d_validation_set_is_a_fresh_draw_of_the_same_size(name):
-    data = lab_data(name)
-    x_val, t_val = toy_dataset(name, data.train_size, seed=2)
-    np.testing.assert_array_equal(data.x_val, x_val)
-    np.testing.assert_array_equal(data.t_val, t_val)
-    np.testing.assert_array_equal(data.x_test, toy_dataset(name, data.train_size, seed=1)[0])
-    assert "validation" in data.note
-
-
-def test_mnist_validation_is_a_stratified_fifth_of_the_bundled_training_digits():
-    data = lab_data("mnist")
-    (x, t), (x_test, t_test) = load_mnist(source="bundled")
-    (x_train, t_train), (x_val, t_val) = split_validation(x, t, 0.2, seed=0)
-    np.testing.assert_array_equal(data.x_train, x_train)
-    np.testing.assert_array_equal(data.t_val, t_val)
-    assert np.bincount(data.t_val).tolist() == [80] * 10  # 400 of each digit, a fifth held out
-    assert data.train_size == 3200 and len(data.t_val) == 800
-    np.testing.assert_array_equal(data.x_test, x_test)  # the test digits are untouched
-    np.testing.assert_array_equal(data.t_test, t_test)
-
-
-def test_dummy_data_are_trained_on_the_argmax_of_coin_flip_rows():
-    _, coin_rows = dummy_dataset(seed=0)
-    assert not np.all(coin_rows.sum(axis=1) == 1)  # the rows really are not one-hot
-    np.testing.assert_array_equal(lab_data("dummy").t_train, coin_rows.argmax(axis=1))
-    np.testing.assert_array_equal(lab_data("dummy").t_val, dummy_dataset(seed=2)[1].argmax(axis=1))
-    assert "argmax" in lab_data("dummy").note
-
-
-@pytest.mark.parametrize(("name", "error"), [("iris", ValueError), (3, TypeError)])
-def test_an_unknown_data_set_is_named(name, error):
-    with pytest.raises(error, match="name must be one of"):
-        lab_data(name)
 
 
 @pytest.mark.parametrize(
@@ -101,6 +35,11 @@ def test_an_unknown_data_set_is_named(name, error):
         ({"learning_rate": "0.1"}, TypeError, "learning_rate"),
         ({"batch_size": 2.5}, TypeError, "batch_size"),
         ({"seed": -1}, ValueError, "seed"),
+        ({"data_size": 2.5}, TypeError, "data_size"),
+        ({"data_size": 20}, ValueError, "data_size must be 40 to 1,000 for circles"),
+        ({"dataset": "mnist", "data_size": 250}, ValueError, "500 to 4,000 for mnist"),
+        ({"validation_share": "half"}, TypeError, "validation_share"),
+        ({"validation_share": 0.9}, ValueError, "validation_share must be between 0.1 and 0.5"),
     ],
 )
 def test_bad_settings_are_named(settings, error, match):
@@ -114,6 +53,25 @@ def test_the_batch_size_is_clamped_to_the_training_set():
     assert full_settings(dataset="dummy", batch_size=1000)["batch_size"] == 100
     run = run_experiment(dataset="dummy", batch_size=1000, iters_num=5)
     assert run.history.settings["batch_size"] == 100
+    assert full_settings(data_size=100, validation_share=0.5, batch_size=80)["batch_size"] == 50
+
+
+def test_the_data_size_is_the_data_sets_standard_one_unless_chosen():
+    assert DEFAULTS["data_size"] is None
+    assert (
+        full_settings()["data_size"] == 250 and full_settings(dataset="mnist")["data_size"] == 4000
+    )
+    s = full_settings(dataset="mnist", data_size=1000, validation_share=0.3)
+    assert (s["data_size"], s["validation_share"]) == (1000, 0.3)
+    assert full_settings(**s) == s  # settings filled in once stay as they are
+
+
+def test_a_run_trains_on_the_training_part_and_validates_on_the_held_out_share():
+    run = run_experiment(data_size=100, validation_share=0.4, iters_num=10)
+    data = lab_data("circles", data_size=100, validation_share=0.4)
+    assert run.data is data and run.history.settings["train_size"] == data.train_size == 60
+    assert run.history.settings["data_size"] == 100
+    assert run.history.settings["validation_share"] == 0.4
 
 
 def test_a_run_is_train_on_a_fresh_net_with_the_settings():
@@ -136,7 +94,7 @@ def test_a_run_is_train_on_a_fresh_net_with_the_settings():
     for key, value in net.params.items():
         np.testing.assert_array_equal(run.network.params[key], value)
     assert run.test_acc == net.accuracy(data.x_test, data.t_test)  # the final check
-    assert {key: run.history.settings[key] for key in DEFAULTS} == DEFAULTS
+    assert {key: run.history.settings[key] for key in DEFAULTS} == full_settings(**DEFAULTS)
     assert run.data is data and not run.stopped and run.time_limit is None
 
 
@@ -320,6 +278,6 @@ def imported_modules(module):
 
 
 def test_the_experiment_and_its_figure_need_no_widgets():
-    assert "ipywidgets" not in imported_modules(experiment)
-    assert "ipywidgets" not in imported_modules(figure)
+    for module in (data, experiment, live, reproduce, figure):
+        assert "ipywidgets" not in imported_modules(module)
     assert "ipywidgets" in imported_modules(widgets)  # the check does see imports

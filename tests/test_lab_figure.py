@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from zerotsuku.lab import figure
-from zerotsuku.lab.experiment import DATASETS, lab_data, run_experiment
+from zerotsuku.lab.data import DATASETS, lab_data
+from zerotsuku.lab.experiment import run_experiment
 from zerotsuku.lab.figure import describe, draw_figure, png_bytes, render_png
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -87,6 +88,53 @@ def test_the_same_runs_give_the_same_bytes_and_others_differ():
     assert png_bytes(draw_figure([a.history], a.network, a.data)) == png_a  # one PNG path
 
 
+def test_drawing_into_the_previous_figure_gives_a_new_figures_pixels():
+    a = run_experiment(seed=3, **FAST)
+    b = run_experiment(seed=4, hidden_size=20, **FAST)
+    c = run_experiment(dataset="spiral3", hidden_size=3, **FAST)
+    m = run_experiment(dataset="mnist", hidden_size=5, iters_num=20)
+    sequence = [
+        ([a.history], a, False),
+        ([b.history], b, False),  # same layout: drawn into the same figure
+        ([a.history, b.history], b, False),
+        ([c.history], c, False),
+        ([c.history], c, True),  # log scale: a new figure
+        ([m.history], m, False),  # per-digit panel: a new figure
+        ([a.history], a, False),
+    ]
+    fig, kept = None, []
+    for histories, run, log_scale in sequence:
+        fig = draw_figure(histories, run.network, run.data, log_scale=log_scale, into=fig)
+        kept.append(fig)
+        fresh = render_png(histories, run.network, run.data, log_scale=log_scale)
+        assert png_bytes(fig) == fresh
+    assert kept[0] is kept[1] is kept[2] is kept[3] and kept[4] is not kept[3]
+    assert len(fig.axes) == 4
+
+
+@pytest.mark.parametrize(
+    ("settings", "log_scale"),
+    [({}, False), ({}, True), ({"dataset": "mnist", "hidden_size": 20, "iters_num": 20}, False)],
+)
+def test_fixed_titles_change_no_pixel(settings, log_scale, monkeypatch):
+    run = run_experiment(**{**FAST, **settings})
+    fixed = render_png([run.history], run.network, run.data, log_scale=log_scale)
+    monkeypatch.setattr(figure, "FIXED_TITLES", {})
+    assert render_png([run.history], run.network, run.data, log_scale=log_scale) == fixed
+
+
+def test_the_lab_draws_every_picture_into_one_figure():
+    from zerotsuku.lab import TrainingLab
+
+    lab = TrainingLab(**FAST)
+    first = lab._figure
+    lab.controls["seed"].value = 5
+    lab.controls["hidden_size"].value = 4
+    assert lab._figure is first
+    expected = render_png(lab.runs, lab.network, lab.run.data)
+    assert bytes(lab.image.value) == expected
+
+
 def test_a_broken_network_draws_a_note_instead_of_a_boundary():
     run = run_experiment(**FAST)
     run.network.params["W1"][0, 0] = np.inf
@@ -122,11 +170,37 @@ def test_drawing_leaves_pyplot_alone():
 
 
 def live_run_at(iterations, **settings):
-    from zerotsuku.lab.experiment import LiveRun
+    from zerotsuku.lab.live import LiveRun
 
     live = LiveRun(**settings)
     live.advance(iterations)
     return live
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"gradient": "numerical", "label_noise": 0.35, "validation_share": 0.45, "data_size": 1000},
+    ],
+)
+def test_the_live_figures_counter_and_title_do_not_overlap(settings):
+    from zerotsuku.lab.figure import LiveFigure
+
+    live = live_run_at(3, hidden_size=100, iters_num=5000, learning_rate=10**-2.9, **settings)
+    run = live.lab_run()
+    figure = LiveFigure([run.history], run.network, run.data)
+    figure.frame(run.history, run.network)
+    renderer = figure.fig.canvas.get_renderer()
+    counter = figure.counter.get_window_extent(renderer)
+    title = figure.fig.get_suptitle()
+    title_box = figure.fig._suptitle.get_window_extent(renderer)
+    assert title and counter.x1 < title_box.x0, (counter, title_box)
+    assert title_box.x1 < figure.fig.bbox.x1
+    whole = draw_figure([run.history], run.network, run.data)
+    whole.canvas.draw()
+    box = whole._suptitle.get_window_extent(whole.canvas.get_renderer())
+    assert 0 < box.x0 and box.x1 < whole.bbox.x1
 
 
 @pytest.mark.parametrize("name", ["circles", "mnist"])

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from zerotsuku.lab import TrainingLab
-from zerotsuku.lab.experiment import LiveRun, run_experiment
+from zerotsuku.lab.experiment import run_experiment
+from zerotsuku.lab.live import LiveRun
 from zerotsuku.networks import TwoLayerNet
 
 PNG = b"\x89PNG"
@@ -139,6 +140,20 @@ def test_a_control_changed_while_playing_restarts_with_it_and_plays_on():
     assert same_params(lab.network, expected.network)
 
 
+@pytest.mark.parametrize(("name", "value"), [("data_size", 120), ("validation_share", 0.4)])
+def test_a_data_control_changed_while_playing_restarts_with_it_and_plays_on(name, value):
+    lab = TrainingLab(iters_num=100)
+    lab.play.playing = True
+    tick(lab, 3)
+    lab.controls[name].value = value
+    assert lab.play.playing and lab.live.done == 0 and lab.live.settings[name] == value
+    assert lab.live.data.train_size == lab.controls["batch_size"].max
+    tick(lab, 2)
+    expected = run_experiment(iters_num=10, **{name: value})
+    assert same_params(lab.network, expected.network)
+    assert lab.history.settings["train_size"] == expected.data.train_size
+
+
 def test_a_refused_setting_stops_play_with_the_reason():
     lab = TrainingLab(iters_num=30)
     lab.play.playing = True
@@ -157,51 +172,6 @@ def test_no_figure_leaks_over_200_redraws():
     tick(lab, 200)
     assert len(plt.get_fignums()) == before == 0
     assert lab.live.done == 200
-
-
-# ------------------------------------------------------------------ the code behind the picture
-
-
-@pytest.mark.parametrize(
-    "settings",
-    [
-        {"iters_num": 60},
-        {"dataset": "spiral", "learning_rate": 10**0.1, "hidden_size": 7, "iters_num": 40},
-        {"dataset": "dummy", "gradient": "fast_numerical", "iters_num": 20},
-        {"dataset": "mnist", "hidden_size": 6, "batch_size": 50, "iters_num": 30},
-    ],
-)
-def test_the_code_reproduces_the_run_in_a_fresh_namespace(settings):
-    lab = TrainingLab(**settings)
-    namespace = {}
-    exec(lab.code, namespace)
-    history = namespace["history"]
-    assert history.final_loss == lab.history.final_loss
-    np.testing.assert_array_equal(history.train_loss, lab.history.train_loss)
-    assert same_params(namespace["network"], lab.network)
-
-
-def test_the_code_of_a_paused_run_trains_to_where_it_is():
-    lab = TrainingLab(iters_num=100)
-    lab.reset()
-    lab.step(13)
-    assert "iters_num=13," in lab.code
-    namespace = {}
-    exec(lab.code, namespace)
-    assert namespace["history"].final_loss == lab.history.final_loss
-
-
-def test_the_code_uses_only_the_public_api():
-    code = TrainingLab(iters_num=20).code
-    imports = [line for line in code.splitlines() if "import" in line]
-    assert imports and all(" _" not in line and "._" not in line for line in imports)
-
-
-def test_the_settings_rebuild_the_same_lab():
-    lab = TrainingLab(dataset="moons", hidden_size=4, learning_rate=0.5, iters_num=50, seed=3)
-    again = TrainingLab(**lab.settings)
-    assert again.settings == lab.settings
-    np.testing.assert_array_equal(again.history.train_loss, lab.history.train_loss)
 
 
 def test_the_code_toggle_shows_the_code():
@@ -247,7 +217,7 @@ def test_label_noise_flips_training_labels_only_and_the_code_follows():
     assert (noisy.t_train != clean.t_train).sum() == 40
     np.testing.assert_array_equal(noisy.t_val, clean.t_val)
     np.testing.assert_array_equal(noisy.t_test, clean.t_test)
-    assert "label_noise=0.2" in lab.code
+    assert "flip_labels(t_train, 0.2, num_classes=2, seed=0)" in lab.code
     namespace = {}
     exec(lab.code, namespace)
     assert namespace["history"].final_loss == lab.history.final_loss

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from zerotsuku.lab import TrainingLab, experiment, widgets
+from zerotsuku.lab.data import DATA_SIZES, DATASETS, lab_data
 from zerotsuku.lab.experiment import (
-    DATASETS,
     DEFAULTS,
     GRADIENT_NAMES,
     TIME_LIMIT,
-    lab_data,
+    full_settings,
     refusal,
     summary,
 )
@@ -57,7 +57,7 @@ def lab():
 
 
 def test_a_new_lab_trains_with_its_start_values(lab):
-    expected = {**DEFAULTS, **FAST}
+    expected = full_settings(**{**DEFAULTS, **FAST})
     assert {key: lab.history.settings[key] for key in DEFAULTS} == expected
     assert len(lab.history.train_loss) == FAST["iters_num"]
     assert bytes(lab.image.value).startswith(PNG)
@@ -87,6 +87,9 @@ def test_the_status_line_reports_validation_and_the_test_as_the_final_check(lab)
         ("gradient", "fast_numerical"),
         ("seed", 5),
         ("dataset", "xor"),
+        ("data_size", 100),
+        ("validation_share", 0.35),
+        ("label_noise", 0.25),
     ],
 )
 def test_a_control_change_retrains_once_with_exactly_that_value(lab, name, value):
@@ -98,7 +101,7 @@ def test_a_control_change_retrains_once_with_exactly_that_value(lab, name, value
     settings = lab.history.settings
     assert settings[name] == lab.controls[name].value
     assert settings[name] == (pytest.approx(value) if isinstance(value, float) else value)
-    others = {k: v for k, v in {**DEFAULTS, **FAST}.items() if k != name}
+    others = {k: v for k, v in full_settings(**{**DEFAULTS, **FAST}).items() if k != name}
     assert {k: settings[k] for k in others} == others
     assert len(lab.history.train_loss) == settings["iters_num"]
     assert bytes(lab.image.value) != before_png and bytes(lab.image.value).startswith(PNG)
@@ -116,7 +119,7 @@ def test_the_gradient_dropdown_offers_the_gradients_of_train(lab):
 
 
 def test_a_loss_far_above_guessing_gets_a_hint(lab):
-    lab.controls["dataset"].value = "xor"
+    lab.controls["dataset"].value = "spiral"
     for rate in (0.01, 1.0):  # too small (loss near ln 2) and fine: no hint
         lab.controls["learning_rate"].value = rate
         assert "may be too large" not in status_text(lab)
@@ -143,6 +146,44 @@ def test_a_smaller_data_set_clamps_the_batch_size_and_trains_once():
     assert lab.controls["batch_size"].value == lab.controls["batch_size"].max == 100
     assert lab.history.settings["batch_size"] == 100
     assert lab.history.settings["train_size"] == 100
+
+
+def test_a_new_data_set_starts_at_its_standard_size_in_its_own_range():
+    lab = TrainingLab(data_size=600, **FAST)
+    size = lab.controls["data_size"]
+    assert (size.min, size.max, size.value) == (40, 1000, 600)
+    calls = count_trainings(lab)
+    lab.controls["dataset"].value = "mnist"
+    assert len(calls) == 1
+    assert (size.min, size.max, size.step, size.value) == (500, 4000, 100, 4000)
+    assert lab.controls["batch_size"].max == 3200
+    assert lab.history.settings["data_size"] == 4000
+    lab.controls["dataset"].value = "dummy"
+    assert (size.min, size.max, size.value) == (*DATA_SIZES["dummy"][::2], 125)
+    assert len(calls) == 2 and lab.history.settings["train_size"] == 100
+
+
+def test_the_data_size_and_validation_share_set_the_training_size_and_the_batch_range():
+    lab = TrainingLab(batch_size=150, **FAST)
+    calls = count_trainings(lab)
+    lab.controls["validation_share"].value = 0.5  # 124 of 250 to train on: 63 a class held out
+    assert len(calls) == 1
+    assert lab.controls["batch_size"].max == lab.controls["batch_size"].value == 124
+    h = lab.history
+    assert (h.settings["train_size"], len(lab.run.data.t_val)) == (124, 126)
+    assert h.settings["batch_size"] == 124
+    lab.controls["data_size"].value = 1000
+    assert len(calls) == 2 and lab.controls["batch_size"].max == 500
+    assert lab.history.settings["train_size"] == 500
+    assert lab.history.settings["batch_size"] == 124  # a wider range keeps the value
+
+
+def test_the_data_controls_span_the_labs_ranges():
+    lab = TrainingLab(**FAST)
+    share, size = lab.controls["validation_share"], lab.controls["data_size"]
+    assert (share.min, share.max, share.value) == (0.1, 0.5, 0.2)
+    assert (size.min, size.max, size.value) == (40, 1000, 250)
+    assert share.continuous_update is False and size.continuous_update is False
 
 
 @pytest.mark.parametrize("name", DATASETS)
@@ -265,7 +306,7 @@ def test_the_notebooks_interrupt_stops_a_run_and_keeps_it(lab, monkeypatch):
 
 
 def test_a_stopped_run_gets_no_hint_about_its_loss(lab, monkeypatch):
-    lab.controls["dataset"].value = "xor"
+    lab.controls["dataset"].value = "spiral"
     lab.controls["learning_rate"].value = 10.0
     assert "may be too large" in status_text(lab)  # the whole run: the hint
     monkeypatch.setattr(TwoLayerNet, "gradient", interrupting_gradient(at=50))
@@ -334,6 +375,11 @@ def test_sliders_train_on_release_only(lab):
         ({"hidden_size": 500}, ValueError, "hidden_size=500 is outside the lab's range 1 to 100"),
         ({"learning_rate": 50.0}, ValueError, "learning_rate=50.0 is outside"),
         ({"iters_num": 5}, ValueError, "iters_num=5 is outside"),
+        ({"data_size": 10}, ValueError, "data_size must be 40 to 1,000 for circles, got 10"),
+        ({"data_size": 100.0}, TypeError, "data_size must be a whole number"),
+        ({"dataset": "mnist", "data_size": 100}, ValueError, "data_size must be 500 to 4,000"),
+        ({"validation_share": 0.0}, ValueError, "validation_share must be between 0.1 and 0.5"),
+        ({"validation_share": "20%"}, TypeError, "validation_share must be a number"),
         ({"time_limit": 0}, ValueError, "time_limit"),
         ({"time_limit": "20"}, TypeError, "time_limit"),
     ],

@@ -1,4 +1,4 @@
-"""Tests for zerotsuku/plotting/boundaries.py: plot_decision_boundary."""
+"""Tests for zerotsuku/plotting/boundaries.py: plot_decision_boundary, its grid and shading."""
 
 import matplotlib
 
@@ -10,7 +10,10 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgb  # noqa: E402
 from matplotlib.contour import ContourSet  # noqa: E402
 
+from zerotsuku.datasets import toy_dataset  # noqa: E402
+from zerotsuku.networks import TwoLayerNet  # noqa: E402
 from zerotsuku.plotting import PALETTE, plot_decision_boundary  # noqa: E402
+from zerotsuku.plotting.boundaries import boundary_grid, boundary_shading  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -125,3 +128,35 @@ def test_decision_boundary_refuses_one_string_as_class_names():
         plot_decision_boundary(
             right_is_class_1, np.zeros((5, 2)), [0, 1, 0, 1, 0], class_names="ab"
         )
+
+
+# ------------------------------------------------------ the grid and shading the lab reuses
+
+
+def test_boundary_grid_and_shading_are_those_of_plot_decision_boundary():
+    x, t = toy_dataset("moons", n_samples=40, seed=0)
+    net = TwoLayerNet(2, 4, 2, seed=0)
+    ax = plot_decision_boundary(net.predict, x, t, resolution=30, margin=0.2).axes[0]
+    gx, gy, points = boundary_grid(x, margin=0.2, resolution=30)
+    assert points.shape == (900, 2)
+    assert ax.get_xlim() == (gx[0], gx[-1]) and ax.get_ylim() == (gy[0], gy[-1])
+    region, rgba = boundary_shading(net.predict(points), 30)
+    np.testing.assert_array_equal(ax.images[0].get_array(), rgba)
+    assert region.shape == (30, 30) and set(np.unique(region)) <= {0, 1}
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: boundary_grid([[0.0, 1.0, 2.0]]), ValueError, r"x must have shape \(n, 2\)"),
+        (lambda: boundary_grid([[0.0, 1.0]], margin=-1), ValueError, "margin"),
+        (lambda: boundary_grid([[0.0, 1.0]], resolution=1.5), TypeError, "resolution"),
+        (lambda: boundary_shading(np.zeros((4, 2)), 3), ValueError, "4 rows, the grid 3 x 3"),
+        (lambda: boundary_shading(np.zeros((4, 1)), 2), ValueError, "C >= 2"),
+        (lambda: boundary_shading([[np.nan, 0.0]] * 4, 2), ValueError, "scores"),
+    ],
+)
+def test_bad_grid_and_shading_arguments_are_named(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

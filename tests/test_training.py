@@ -6,7 +6,7 @@ import pytest
 
 from zerotsuku.datasets import load_mnist, toy_dataset
 from zerotsuku.networks import TwoLayerNet
-from zerotsuku.training import TrainingHistory, train
+from zerotsuku.training import TrainingHistory, batch_indices, train
 
 
 def small_problem(seed=0):
@@ -357,3 +357,60 @@ def test_a_relu_net_trains_with_every_gradient(gradient):
     train(reference, x, t, iters_num=30, batch_size=10, gradient="backprop", seed=0)
     for key in net.params:  # the same run, up to the numerical gradient's error
         np.testing.assert_allclose(net.params[key], reference.params[key], atol=1e-6)
+
+
+# ------------------------------------------------------------------ batch_indices
+
+
+@pytest.mark.parametrize("sampling", ["epoch", "replacement"])
+def test_train_takes_the_batches_of_batch_indices(sampling, monkeypatch):
+    x, t = toy_dataset("gauss", n_samples=50, seed=0)
+    seen = []
+    real_gradient = TwoLayerNet.gradient
+
+    def spy(self, x_batch, t_batch):
+        seen.append(x_batch.copy())
+        return real_gradient(self, x_batch, t_batch)
+
+    monkeypatch.setattr(TwoLayerNet, "gradient", spy)
+    train(TwoLayerNet(2, 3, 2, seed=0), x, t, iters_num=12, batch_size=8, seed=4, sampling=sampling)
+    batches = list(batch_indices(50, 8, 12, sampling=sampling, rng=np.random.default_rng(4)))
+    assert len(seen) == len(batches) == 12
+    for x_batch, batch in zip(seen, batches, strict=True):
+        np.testing.assert_array_equal(x_batch, x[batch])
+
+
+def test_epoch_batches_use_each_sample_once_per_epoch():
+    batches = list(batch_indices(10, 3, 6, rng=np.random.default_rng(0)))  # 3 batches an epoch
+    assert [len(b) for b in batches] == [3] * 6
+    for epoch in (batches[:3], batches[3:]):
+        used = np.concatenate(epoch)
+        assert len(set(used.tolist())) == 9 and used.max() < 10
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "match"),
+    [
+        (
+            {"train_size": 5, "batch_size": 6},
+            ValueError,
+            "batch_size 6 is larger than the training",
+        ),
+        ({"batch_size": 0}, ValueError, "batch_size must be a whole number >= 1"),
+        ({"batch_size": 2.0}, TypeError, "batch_size must be a whole number"),
+        ({"train_size": 0}, ValueError, "train_size"),
+        ({"iters_num": -1}, ValueError, "iters_num"),
+        ({"sampling": "shuffle"}, ValueError, "sampling must be one of"),
+        ({"rng": 0}, TypeError, "rng must be a numpy.random.Generator"),
+    ],
+)
+def test_bad_batch_arguments_are_named(arguments, error, match):
+    arguments = {
+        "train_size": 10,
+        "batch_size": 2,
+        "iters_num": 3,
+        "rng": np.random.default_rng(0),
+        **arguments,
+    }
+    with pytest.raises(error, match=match):
+        batch_indices(**arguments)

@@ -12,7 +12,7 @@ from . import _checks
 from .fast_gradient import fast_numerical_gradient
 from .functions import to_labels
 
-__all__ = ["TrainingHistory", "train", "GRADIENTS", "SAMPLINGS"]
+__all__ = ["TrainingHistory", "train", "batch_indices", "GRADIENTS", "SAMPLINGS"]
 
 GRADIENTS = ("backprop", "numerical", "fast_numerical")
 """The gradients :func:`train` can use: ``network.gradient``, ``network.numerical_gradient``
@@ -158,7 +158,13 @@ def train(
         raise ValueError("give both x_test and t_test, or neither")
     if x_test is not None:
         x_test, t_test = _check_data(network, x_test, t_test, "test")
-    batches = _batches(len(x_train), settings, np.random.default_rng(seed))
+    batches = batch_indices(
+        len(x_train),
+        settings["batch_size"],
+        settings["iters_num"],
+        sampling=settings["sampling"],
+        rng=np.random.default_rng(seed),
+    )
     record = _Record(network, (x_train, t_train), (x_test, t_test), settings)
     try:
         with _WholeUpdates() as updates:
@@ -248,16 +254,51 @@ def _check_data(network, x, t, name):
     return np.ascontiguousarray(x, dtype=np.float64), t
 
 
-def _batches(train_size, settings, rng):
-    """The indices of each mini-batch, one array per iteration (an iterator)."""
-    batch_size = settings["batch_size"]
+def batch_indices(train_size, batch_size, iters_num, *, sampling="epoch", rng):
+    """The indices of each mini-batch (ミニバッチ) of a run, one array per iteration.
+
+    Parameters
+    ----------
+    train_size : int
+        Samples in the training set.
+    batch_size : int
+        Samples per batch, 1 to ``train_size``.
+    iters_num : int
+        Batches in all (the iterator's length).
+    sampling : {"epoch", "replacement"}, default "epoch"
+        As for :func:`train`: a fresh shuffle walked through every epoch, or independent
+        draws with repeats.
+    rng : numpy.random.Generator
+        The source of the shuffles or draws, used in the order the batches are asked for.
+
+    Returns
+    -------
+    iterator of numpy.ndarray
+        ``iters_num`` integer arrays of ``batch_size`` indices each.
+
+    Used by :func:`train` (``08_minibatch_training.ipynb``, section "Mini-batches,
+    iterations and epochs") and by the lab of ``10_interactive_training.ipynb``, whose
+    Play and Step draw from it in chunks.
+
+    Examples
+    --------
+    >>> batches = batch_indices(6, 4, 3, rng=np.random.default_rng(0))
+    >>> [len(batch) for batch in batches]  # 6 // 4 = 1 batch per epoch: the rest waits
+    [4, 4, 4]
+    """
+    train_size = _checks.whole_number("train_size", train_size, 1)
+    batch_size = _checks.whole_number("batch_size", batch_size, 1)
+    iters_num = _checks.whole_number("iters_num", iters_num, 0)
+    _checks.choice("sampling", sampling, SAMPLINGS)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     if batch_size > train_size:
         raise ValueError(
             f"batch_size {batch_size} is larger than the training set ({train_size} samples)"
         )
-    if settings["sampling"] == "replacement":
-        return (rng.integers(0, train_size, batch_size) for _ in range(settings["iters_num"]))
-    return _epoch_batches(train_size, batch_size, settings["iters_num"], rng)
+    if sampling == "replacement":
+        return (rng.integers(0, train_size, batch_size) for _ in range(iters_num))
+    return _epoch_batches(train_size, batch_size, iters_num, rng)
 
 
 def _epoch_batches(train_size, batch_size, iters_num, rng):

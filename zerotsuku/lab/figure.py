@@ -22,8 +22,7 @@ from PIL import Image
 from ..functions import sigmoid
 from ..networks import ACTIVATIONS
 from ..plotting import PALETTE, STYLE, plot_decision_boundary, plot_loss, smooth
-from ..plotting.boundaries import _grid_axes, _shading, _to_probabilities
-from ..plotting.style import _class_colors
+from ..plotting.boundaries import boundary_grid, boundary_shading
 from .experiment import DEFAULTS, GRADIENT_NAMES, stopped_early
 
 __all__ = ["LiveFigure", "describe", "draw_figure", "png_bytes", "render_png"]
@@ -65,11 +64,18 @@ EARLIER_ALPHA = 0.55
 PNG_COMPRESSION = 3
 """zlib level of the PNG: faster than matplotlib's default and about the same size."""
 
+FIXED_TITLES = {"axes.titley": 1.0}
+"""Panel titles right above their axes, where matplotlib places them anyway: fixed, it does
+not measure every tick label at each drawing to check (a few ms a panel). The ticks are
+below and left of each panel, so nothing could push a title up; the pixels are the same."""
+
 PREVIEW_QUALITY = 90
 """JPEG quality of the frames while playing (a pause redraws the figure whole, as PNG)."""
 
 _SHORT_NAMES = {
     "dataset": "data",
+    "data_size": "labelled",
+    "validation_share": "val",
     "hidden_size": "hidden",
     "learning_rate": "lr",
     "batch_size": "batch",
@@ -227,9 +233,7 @@ def unit_maps(network, data, resolution=UNIT_RESOLUTION):
         maps = W1.T.reshape(-1, side, side)[:, ::-1]  # upright when drawn with origin="lower"
         top = float(np.abs(maps).max()) or 1.0
         return maps, (-top, top)
-    gx, gy = _grid_axes(data.x_train.copy(), BOUNDARY_MARGIN, resolution)
-    xx, yy = np.meshgrid(gx, gy)
-    grid = np.column_stack([xx.ravel(), yy.ravel()])
+    grid = boundary_grid(data.x_train, BOUNDARY_MARGIN, resolution)[2]
     activation = ACTIVATIONS[getattr(network, "activation", "sigmoid")][0]
     with np.errstate(over="ignore"):
         outputs = activation(grid @ W1 + b1)
@@ -254,15 +258,14 @@ def unit_mosaic(maps):
     return mosaic
 
 
-def draw_hidden_units(fig, slot, network, data):
-    """One small map per hidden unit (4 to a row, at most ``MAX_UNITS``) in ``slot``.
+def draw_hidden_units(ax, network, data):
+    """One small map per hidden unit (4 to a row, at most ``MAX_UNITS``) on ``ax``.
 
     Returns the mosaic's image (None if the weights are no longer finite).
 
     Used by :func:`draw_figure`.
     """
     hidden = network.params["W1"].shape[1]
-    ax = fig.add_subplot(slot)
     ax.set_axis_off()
     what = "output over the plane" if data.input_size == 2 else "weights in, 28 × 28"
     more = f"\nfirst {MAX_UNITS} of {hidden} shown" if hidden > MAX_UNITS else ""
@@ -282,8 +285,31 @@ def draw_hidden_units(fig, slot, network, data):
     )
 
 
+def _layout_key(histories, network, data, log_scale, dpi):
+    """What a figure's axes keep between two drawings; a figure is reused only for the same."""
+    finite = all(np.isfinite(p).all() for p in network.params.values())
+    return (log_scale, dpi, data.input_size == 2, finite, any(len(h.train_loss) for h in histories))
+
+
+def _emptied(fig):
+    """``fig``'s four axes with every drawn thing removed, their ticks and texts kept.
+
+    Creating the axes and their ticks anew is a good part of a drawing's time; their titles
+    and labels are set again by the drawing, their limits found again from the new data.
+    """
+    for ax in fig.axes:
+        for artist in [*ax.lines, *ax.collections, *ax.images, *ax.patches, *ax.texts]:
+            artist.remove()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        ax.ignore_existing_data_limits = True
+        ax.relim()
+        ax.set_autoscale_on(True)
+    return fig.axes
+
+
 def draw_figure(
-    histories, network, data, *, log_scale=False, dpi=DPI, resolution=BOUNDARY_RESOLUTION
+    histories, network, data, *, log_scale=False, dpi=DPI, resolution=BOUNDARY_RESOLUTION, into=None
 ):
     """Loss, accuracy and decision boundary (or per-digit accuracy) of the newest run.
 
@@ -301,6 +327,11 @@ def draw_figure(
         Pixels per inch of the PNG.
     resolution : int
         Grid points per axis of the decision-boundary shading.
+    into : matplotlib.figure.Figure, optional
+        A figure this function drew before: drawn into again, its axes and their ticks
+        kept, when it has the same layout (same log scale and dpi, the same kind of model
+        panel), which saves much of the time; a new figure otherwise. The picture is the
+        same as a new figure's, pixel for pixel.
 
     Returns
     -------
@@ -315,25 +346,31 @@ def draw_figure(
     if not histories:
         raise ValueError("histories is empty: nothing to draw")
     current = histories[-1]
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=LAB_FIGSIZE, dpi=dpi)
-        FigureCanvasAgg(fig)
-        # A fixed layout: constrained layout would double the drawing time.
-        grid = fig.add_gridspec(
-            1,
-            4,
-            width_ratios=[1.35, 1.0, 0.95, 0.8],
-            left=0.045,
-            right=0.995,
-            bottom=0.13,
-            top=0.86,
-            wspace=0.22,
-        )
-        ax_loss, ax_acc, ax_model = (fig.add_subplot(grid[0, i]) for i in range(3))
+    key = _layout_key(histories, network, data, log_scale, dpi)
+    with mpl.rc_context({**STYLE, **FIXED_TITLES}):
+        if into is not None and getattr(into, "_lab_layout", None) == key:
+            fig = into
+            ax_loss, ax_acc, ax_model, ax_units = _emptied(fig)
+        else:
+            fig = Figure(figsize=LAB_FIGSIZE, dpi=dpi)
+            FigureCanvasAgg(fig)
+            # A fixed layout: constrained layout would double the drawing time.
+            grid = fig.add_gridspec(
+                1,
+                4,
+                width_ratios=[1.35, 1.0, 0.95, 0.8],
+                left=0.045,
+                right=0.995,
+                bottom=0.13,
+                top=0.86,
+                wspace=0.22,
+            )
+            ax_loss, ax_acc, ax_model, ax_units = (fig.add_subplot(grid[0, i]) for i in range(4))
+            fig._lab_layout = key
         _draw_losses(ax_loss, ax_acc, histories, log_scale)
         _draw_accuracy(ax_acc, current, faint_runs=len(histories) > 1)
         _draw_model(ax_model, network, data, resolution)
-        draw_hidden_units(fig, grid[0, 3], network, data)
+        draw_hidden_units(ax_units, network, data)
         fig.suptitle(_title(current), fontsize=13)
     return fig
 
@@ -415,7 +452,8 @@ class LiveFigure:
         self._model_parts()
         self.unit_image = self.fig.axes[3].images[0] if self.fig.axes[3].images else None
         self.moving += [self.unit_image] if self.unit_image is not None else []
-        self.fig.suptitle(describe(current.settings), fontsize=13, x=0.45)
+        # Centred in the width right of the counter, which stands at the top left.
+        self.fig.suptitle(describe(current.settings), fontsize=13, x=0.56)
         self.counter = self.fig.text(0.005, 0.97, "", ha="left", va="top", fontsize=12)
         self.moving.append(self.counter)
         for artist in self.moving:
@@ -457,10 +495,7 @@ class LiveFigure:
                 contour.remove()  # the class borders: the shading shows them while playing
             points = [c for c in ax.collections if isinstance(c, PathCollection)]
             self.moving += [self.shading, *points, ax.get_legend()]
-            gx, gy = _grid_axes(self.data.x_train.copy(), BOUNDARY_MARGIN, PREVIEW_RESOLUTION)
-            xx, yy = np.meshgrid(gx, gy)
-            self.grid = np.column_stack([xx.ravel(), yy.ravel()])
-            self.colors = np.array(_class_colors(self.data.num_classes))
+            self.grid = boundary_grid(self.data.x_train, BOUNDARY_MARGIN, PREVIEW_RESOLUTION)[2]
             self.bars = []
         else:
             self.shading = None
@@ -484,8 +519,8 @@ class LiveFigure:
         self.train_acc.set_data(history.epochs, history.train_acc)
         self.val_acc.set_data(history.epochs, history.test_acc)
         if self.shading is not None:
-            probs = _to_probabilities(network.predict(self.grid))
-            self.shading.set_data(_shading(probs, self.colors, PREVIEW_RESOLUTION)[1])
+            scores = network.predict(self.grid)
+            self.shading.set_data(boundary_shading(scores, PREVIEW_RESOLUTION)[1])
         else:
             for bar, height in zip(self.bars, _per_digit(network, self.data), strict=True):
                 bar.set_height(height)

@@ -31,22 +31,20 @@ import numpy as np
 
 from .._checks import positive_number
 from ..training import GRADIENTS
+from .data import DATA_SIZES, DUMMY_NOTE, MAX_LABEL_NOISE, VALIDATION_SHARES, data_for
 from .experiment import (
     ACTIVATION_NAMES,
     DEFAULTS,
-    DUMMY_NOTE,
     GRADIENT_NAMES,
-    MAX_LABEL_NOISE,
     TIME_LIMIT,
-    LiveRun,
     full_settings,
-    lab_data,
     refusal,
-    run_code,
     run_experiment,
     summary,
 )
-from .figure import LiveFigure, describe, render_png
+from .figure import LiveFigure, describe, draw_figure, png_bytes
+from .live import LiveRun
+from .reproduce import run_code
 
 __all__ = ["TrainingLab"]
 
@@ -76,7 +74,11 @@ SLIDER_RANGES = {
     "hidden_size": (1, 100, 1),
     "iters_num": (10, 5000, 10),
 }
-"""(min, max, step) of the integer sliders; the batch slider goes from 1 to the data's size."""
+"""(min, max, step) of the integer sliders; the batch slider goes from 1 to the training size."""
+
+DATA_SIZE_STEPS = {"mnist": 100}
+"""Step of the data-size slider (10 for the 2-D problems and the dummy data); its range is
+the data set's :data:`~zerotsuku.lab.data.DATA_SIZES`."""
 LOG10_RANGE = (-3, 1, 0.1)
 """Exponents (min, max, step) of the learning-rate and init-std sliders: 0.001 to 10."""
 
@@ -196,6 +198,7 @@ class TrainingLab:
         self.live = None
         self.runs = []
         self._live_figure = None
+        self._figure = None
         self._holding = False
         self.widget = self._layout()
         self._connect()
@@ -406,11 +409,14 @@ class TrainingLab:
     def _on_control(self, change):
         if self._holding:
             return
-        if change["owner"] is self.controls["dataset"]:
-            batch = self.controls["batch_size"]
+        owner = change["owner"]
+        if owner in (self.controls[name] for name in ("dataset", "data_size", "validation_share")):
             self._holding = True
-            try:  # lowering max clamps the value, which must not retrain by itself
-                batch.max = lab_data(change["new"]).train_size
+            try:  # a new range clamps a value, which must not retrain by itself
+                if owner is self.controls["dataset"]:
+                    _fit_data_size(self.controls["data_size"], change["new"])
+                train_size = data_for({n: w.value for n, w in self.controls.items()}).train_size
+                self.controls["batch_size"].max = train_size
             finally:
                 self._holding = False
         if self.play.playing:
@@ -433,8 +439,15 @@ class TrainingLab:
                 self._show_picture("jpeg", jpeg)
                 return
         self._live_figure = None
-        png = render_png(self.runs, self.run.network, self.run.data, log_scale=self.log_scale.value)
-        self._show_picture("png", png)
+        # Drawn into the previous picture's figure: its axes and ticks are kept (same pixels).
+        self._figure = draw_figure(
+            self.runs,
+            self.run.network,
+            self.run.data,
+            log_scale=self.log_scale.value,
+            into=self._figure,
+        )
+        self._show_picture("png", png_bytes(self._figure))
 
     def _show_picture(self, kind, data):
         with self.image.hold_sync():  # format and bytes in one message
@@ -550,6 +563,16 @@ def _check_ranges(controls, start):
             )
 
 
+def _fit_data_size(slider, dataset):
+    """The data-size slider set to the range and the standard size of ``dataset``."""
+    low, standard, high = DATA_SIZES[dataset]
+    if low > slider.max:  # the new range lies above the old one: widen upwards first
+        slider.max = high
+    slider.min, slider.max = low, high
+    slider.step = DATA_SIZE_STEPS.get(dataset, 10)
+    slider.value = standard
+
+
 def _make_controls(s):
     style = {"description_width": "110px"}
     layout = widgets.Layout(width="auto")
@@ -567,9 +590,26 @@ def _make_controls(s):
         )
 
     hidden, iters = SLIDER_RANGES["hidden_size"], SLIDER_RANGES["iters_num"]
-    train_size = lab_data(s["dataset"]).train_size
+    train_size = data_for(s).train_size
+    low, _, high = DATA_SIZES[s["dataset"]]
     return {
         "dataset": dropdown("dataset", "data set", DATASET_LABELS),
+        "data_size": int_slider(
+            "data_size",
+            "labelled data",
+            min=low,
+            max=high,
+            step=DATA_SIZE_STEPS.get(s["dataset"], 10),
+        ),
+        "validation_share": widgets.FloatSlider(
+            value=s["validation_share"],
+            min=VALIDATION_SHARES[0],
+            max=VALIDATION_SHARES[1],
+            step=0.05,
+            description="validation share",
+            readout_format=".0%",
+            **common,
+        ),
         "hidden_size": int_slider(
             "hidden_size", "hidden size", min=hidden[0], max=hidden[1], step=hidden[2]
         ),

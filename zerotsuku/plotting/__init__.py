@@ -4,7 +4,8 @@
   :func:`styled`), used by every notebook;
 - ``functions``: :func:`plot_functions`, curves of functions of one variable (01, 04);
 - ``curves``: :func:`smooth` and :func:`plot_loss`, the training curves (08, 09, 10);
-- ``boundaries``: :func:`plot_decision_boundary` of a 2-D classifier (08, 09, the lab);
+- ``boundaries``: :func:`plot_decision_boundary` of a 2-D classifier (08, 09, the lab), and
+  its grid and shading for the lab's live figure;
 - ``fields``: :func:`plot_gradient_field`, arrows of the gradient and descent paths (05);
 - ``digits``: :func:`plot_digits`, MNIST images with labels and predictions (00, 02, 08).
 

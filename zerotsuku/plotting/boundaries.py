@@ -5,7 +5,7 @@ import numpy as np
 from .._checks import finite_number
 from .style import MARKERS, _class_colors, _drawing, _finish, _finite_floats, _labels, _whole_in
 
-__all__ = ["plot_decision_boundary"]
+__all__ = ["boundary_grid", "boundary_shading", "plot_decision_boundary"]
 
 
 def _checked_labels(t, n):
@@ -26,6 +26,45 @@ def _grid_axes(x, margin, resolution):
     flat = highs - lows <= 0
     lows[flat], highs[flat] = lows[flat] - 0.5, highs[flat] + 0.5
     return np.linspace(lows[0], highs[0], resolution), np.linspace(lows[1], highs[1], resolution)
+
+
+def boundary_grid(x, margin=0.5, resolution=200):
+    """The grid :func:`plot_decision_boundary` shades: its axes and its points, row by row.
+
+    Parameters
+    ----------
+    x : array_like
+        The (n, 2) data the grid spans, plus ``margin`` on every side.
+    margin : float, default 0.5
+    resolution : int, default 200
+        Grid points per axis.
+
+    Returns
+    -------
+    gx, gy : numpy.ndarray
+        The ``resolution`` coordinates along each axis.
+    points : numpy.ndarray
+        Shape (resolution * resolution, 2): every grid point, ``gx`` varying fastest.
+
+    Used by the lab of ``10_interactive_training.ipynb`` (its boundary while playing and its
+    hidden-unit maps); :func:`plot_decision_boundary` shades the same grid.
+
+    Examples
+    --------
+    >>> gx, gy, points = boundary_grid([[0.0, 0.0], [1.0, 2.0]], margin=0.0, resolution=3)
+    >>> gy.tolist(), points.shape
+    ([0.0, 1.0, 2.0], (9, 2))
+    """
+    x = _finite_floats("x", x)
+    if x.ndim != 2 or x.shape[1] != 2 or x.shape[0] == 0:
+        raise ValueError(f"x must have shape (n, 2) with n >= 1, got {x.shape}")
+    margin = finite_number("margin", margin)
+    if margin < 0:
+        raise ValueError(f"margin must be a finite number >= 0, got {margin}")
+    resolution = _whole_in("resolution", resolution, 2, 2000)
+    gx, gy = _grid_axes(x.copy(), margin, resolution)
+    xx, yy = np.meshgrid(gx, gy)
+    return gx, gy, np.column_stack([xx.ravel(), yy.ravel()])
 
 
 def _scores_on(predict, grid, labels):
@@ -68,6 +107,46 @@ def _shading(probs, colors, resolution):
     rgba[..., :3] = colors[region]
     rgba[..., 3] = 0.12 + 0.38 * np.clip(certainty, 0, 1)
     return region, rgba
+
+
+def boundary_shading(scores, resolution):
+    """The shading of :func:`plot_decision_boundary` from a classifier's scores on its grid.
+
+    Parameters
+    ----------
+    scores : numpy.ndarray
+        Shape (resolution * resolution, C), C >= 2: ``predict`` on the points of
+        :func:`boundary_grid`. Rows that are probability vectors are taken as they are;
+        other scores go through softmax.
+    resolution : int
+
+    Returns
+    -------
+    region : numpy.ndarray
+        (resolution, resolution) int: the class with the highest score in each cell.
+    rgba : numpy.ndarray
+        (resolution, resolution, 4) float: that class's colour, more opaque where the
+        classifier is sure.
+
+    Used by the lab of ``10_interactive_training.ipynb`` (its boundary while playing);
+    :func:`plot_decision_boundary` shades the same way.
+
+    Examples
+    --------
+    >>> region, rgba = boundary_shading(np.array([[0.9, 0.1], [0.2, 0.8]] * 2), 2)
+    >>> region.tolist(), rgba.shape
+    ([[0, 1], [0, 1]], (2, 2, 4))
+    """
+    resolution = _whole_in("resolution", resolution, 2, 2000)
+    scores = _finite_floats("scores", scores)
+    if scores.ndim != 2 or scores.shape[1] < 2:
+        raise ValueError(f"scores must have shape (m, C) with C >= 2, got {scores.shape}")
+    if scores.shape[0] != resolution * resolution:
+        raise ValueError(
+            f"scores has {scores.shape[0]} rows, the grid {resolution} x {resolution} points"
+        )
+    colors = np.array(_class_colors(scores.shape[1]))
+    return _shading(_to_probabilities(scores), colors, resolution)
 
 
 def _draw_regions(ax, gx, gy, region, rgba):
