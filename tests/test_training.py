@@ -6,7 +6,7 @@ import pytest
 
 from zerotsuku.datasets import load_mnist, toy_dataset
 from zerotsuku.networks import TwoLayerNet
-from zerotsuku.training import TrainingHistory, batch_indices, train
+from zerotsuku.training import TrainingHistory, batch_indices, loss_or_nan, train
 
 
 def small_problem(seed=0):
@@ -414,3 +414,13 @@ def test_bad_batch_arguments_are_named(arguments, error, match):
     }
     with pytest.raises(error, match=match):
         batch_indices(**arguments)
+
+
+def test_loss_or_nan_is_nan_only_for_a_diverged_network():
+    net = TwoLayerNet(2, 3, 2, seed=0)
+    x, t = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+    assert loss_or_nan(net, x, t) == pytest.approx(np.log(2))
+    with pytest.raises(ValueError, match="one-hot|labels"):
+        loss_or_nan(net, x, np.array([0, 1, 2, 1]))  # a bad label is not divergence
+    net.params["b1"][0] = np.nan
+    assert np.isnan(loss_or_nan(net, x, t))

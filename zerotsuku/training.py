@@ -12,7 +12,7 @@ from . import _checks
 from .fast_gradient import fast_numerical_gradient
 from .functions import to_labels
 
-__all__ = ["TrainingHistory", "train", "batch_indices", "GRADIENTS", "SAMPLINGS"]
+__all__ = ["TrainingHistory", "train", "batch_indices", "loss_or_nan", "GRADIENTS", "SAMPLINGS"]
 
 GRADIENTS = ("backprop", "numerical", "fast_numerical")
 """The gradients :func:`train` can use: ``network.gradient``, ``network.numerical_gradient``
@@ -178,7 +178,7 @@ def train(
                 else:
                     grads = fast_numerical_gradient(network, x_batch, t_batch)
                 updates.apply(network.params, grads, learning_rate)
-                record.loss(_loss_or_nan(network, x_batch, t_batch))
+                record.loss(loss_or_nan(network, x_batch, t_batch))
                 if callback is not None:
                     callback(i, record.losses[-1])
                 if record.diverged:
@@ -361,11 +361,25 @@ class _WholeUpdates:
             self.previous(*held)
 
 
-def _loss_or_nan(network, x, t):
+def loss_or_nan(network, x, t):
     """``network.loss(x, t)``, or NaN once the parameters are no longer finite (diverged).
 
     A network refuses to compute a loss with NaN or infinite parameters (ValueError);
     only then is the error taken as divergence, so other errors still surface.
+
+    Used by :func:`train` for the loss it records after every update, and by the lab of
+    ``10_interactive_training.ipynb``, which records its losses the same way.
+
+    Examples
+    --------
+    >>> from zerotsuku.networks import TwoLayerNet
+    >>> net = TwoLayerNet(2, 3, 2, seed=0)
+    >>> x, t = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+    >>> round(loss_or_nan(net, x, t), 4)
+    0.6931
+    >>> net.params["W2"][0, 0] = np.inf  # what a diverged run leaves
+    >>> loss_or_nan(net, x, t)
+    nan
     """
     try:
         with np.errstate(over="ignore", invalid="ignore"):  # a diverging step overflows

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._checks import whole_number
 from ..fast_gradient import fast_numerical_gradient
-from ..training import TrainingHistory, _loss_or_nan, batch_indices
+from ..training import TrainingHistory, batch_indices, loss_or_nan
 from .data import data_for
 from .experiment import LabRun, final_check, fresh_network, full_settings, refusal
 
@@ -130,7 +130,7 @@ class LiveRun:
         with np.errstate(over="ignore", invalid="ignore"):
             updated = {key: value - rate * grads[key] for key, value in params.items()}
         params.update(updated)  # one step: an interrupt cannot land between two keys
-        self.losses.append(float(_loss_or_nan(self.network, x_batch, t_batch)))
+        self.losses.append(float(loss_or_nan(self.network, x_batch, t_batch)))
         if not self.diverged and self.done % self.iter_per_epoch == 0:
             self._measure()
 
