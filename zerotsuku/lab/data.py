@@ -48,7 +48,7 @@ MAX_LABEL_NOISE = 0.5
 """The largest share of training labels the lab flips."""
 
 DATA_SIZES = {
-    **{name: (40, 250, 1000) for name in DATASETS[:-2]},
+    **{name: (40, 250, 1000) for name in TOY_DATASETS},
     "dummy": (40, 125, 1000),
     "mnist": (500, 4000, 4000),
 }
@@ -62,7 +62,7 @@ VALIDATION_SHARES = (0.1, 0.5)
 DEFAULT_VALIDATION_SHARE = 0.2
 """The share held out unless chosen otherwise: a fifth, as in notebook 09."""
 
-TEST_SIZES = {**{name: 200 for name in DATASETS[:-2]}, "dummy": 100, "mnist": 1000}
+TEST_SIZES = {**{name: 200 for name in TOY_DATASETS}, "dummy": 100, "mnist": 1000}
 """Samples of each test set: fresh draws (seed 1) for the 2-D problems and the dummy data,
 the bundled 1,000 test digits for MNIST."""
 
